@@ -1,0 +1,123 @@
+"""The tool's own problems (TL9xx): files that cannot be checked, broken directives, crashes.
+
+The engine emits these findings itself; the classes give them a code, a name and the
+documentation every rule has, and let users select or ignore them like any other rule.
+"""
+
+from __future__ import annotations
+
+from ..finding import Severity
+from ..rule import Rule
+
+
+class EngineRule(Rule):
+    """Base for findings the engine emits; ``check`` finds nothing by itself."""
+
+    def check(self, ctx):
+        return ()
+
+
+class UnreadableFile(EngineRule):
+    """## What it does
+    Reports a path that could not be read: missing, a permission error, a folder where a file
+    was expected, or any other I/O error. The other files are still checked.
+
+    ## Why is this bad?
+    A page that is not checked can hide every other problem. An unreadable file in a content
+    folder usually breaks the site build too.
+
+    ## Example
+    ```console
+    $ talklint check talks/missing.md
+    talks/missing.md:1:1: TL901 [unreadable-file] Cannot read file: No such file or directory
+    ```
+    """
+
+    code = "TL901"
+    name = "unreadable-file"
+    severity = Severity.ERROR
+
+
+class BinaryFile(EngineRule):
+    """## What it does
+    Reports a file that holds NUL bytes, i.e. a binary file (an image, a PDF, a UTF-16 text)
+    saved with a markdown extension. The file is skipped.
+
+    ## Why is this bad?
+    Site generators either fail on such a file or publish garbage. A UTF-16 export from a
+    word processor also looks like this: re-save it as UTF-8.
+
+    ## Example
+    A PNG saved as `speaker.md`:
+    ```console
+    speaker.md:1:1: TL902 [binary-file] Binary file (it contains NUL bytes): not checked
+    ```
+    """
+
+    code = "TL902"
+    name = "binary-file"
+    severity = Severity.ERROR
+
+
+class InternalError(EngineRule):
+    """## What it does
+    Reports that a rule failed with an unexpected error on this file. The other rules' findings
+    for the file are still reported.
+
+    ## Why is this bad?
+    It is talklint's bug, not yours: the failed rule could not check the file. Please report
+    it with the file (or a small part of it that shows the problem).
+
+    ## Example
+    ```console
+    page.md:1:1: TL903 [internal-error] Rule TL301 failed on this file: ValueError: …
+    ```
+    """
+
+    code = "TL903"
+    name = "internal-error"
+    severity = Severity.ERROR
+
+
+class InvalidSuppression(EngineRule):
+    """## What it does
+    Reports an HTML comment that starts like a talklint directive but is not one
+    (`<!-- talklint-disabel TL201 -->`), or one that names a rule talklint does not know.
+
+    ## Why is this bad?
+    A misspelt directive suppresses nothing, so the findings it was meant to hide still appear
+    — or worse, someone believes a check is off when it is on.
+
+    ## Example
+    ```markdown
+    <!-- talklint-disable-nextline TL201 -->
+    ```
+    Use `talklint-disable-next-line`.
+    """
+
+    code = "TL904"
+    name = "invalid-suppression"
+    severity = Severity.WARNING
+
+
+class UnusedSuppression(EngineRule):
+    """## What it does
+    Reports a `talklint-disable…` directive that suppresses no finding, and a
+    `talklint-enable` with no matching `talklint-disable`.
+
+    ## Why is this bad?
+    Stale suppressions pile up and hide future problems of the same kind at that place.
+
+    ## Example
+    ```markdown
+    <!-- talklint-disable-next-line trailing-whitespace -->
+    A line without trailing spaces.
+    ```
+    """
+
+    code = "TL905"
+    name = "unused-suppression"
+    severity = Severity.WARNING
+
+
+RULES = [UnreadableFile, BinaryFile, InternalError, InvalidSuppression, UnusedSuppression]

@@ -1,0 +1,228 @@
+"""The command line: ``talklint check``, ``talklint rules``, ``talklint explain``.
+
+Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error. click's own
+default of 1 for its exceptions is mapped to 2 in :func:`main`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+class ToolError(click.ClickException):
+    exit_code = EXIT_ERROR
+
+    def show(self, file=None) -> None:
+        click.echo(f"talklint: error: {self.format_message()}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="talklint", prog_name="talklint")
+def cli() -> None:
+    """talklint: a data-quality linter for conference talk and event pages."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rules (codes, prefixes, names, ALL); comma-separated.")
+@click.option("--extend-select", multiple=True, metavar="RULES", help="Rules to enable on top of the selection.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Rules to disable.")
+@click.option("--exclude", multiple=True, metavar="PATTERN", help="Extra paths to exclude (gitignore syntax).")
+@click.option("--force-exclude/--no-force-exclude", default=None, help="Apply excludes to files named on the command line.")
+@click.option("--output-format", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), help="Write the report to this file.")
+@click.option("--stdin-filename", metavar="PATH", help="The path to report (and to match config against) for text read from stdin.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this talklint.toml or pyproject.toml.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only: no source excerpts, no summary.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule.")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: when writing to a terminal).")
+@click.option("--progress/--no-progress", default=None, help="Show progress on a terminal (default: on for many files, never in CI).")
+def check(paths, select, extend_select, ignore, exclude, force_exclude, output_format, output_file,
+          stdin_filename, config_file, jobs, exit_zero, quiet, statistics, color, progress) -> None:
+    """Check markdown talk and event pages (folders are walked; `-` reads stdin)."""
+    from .config import ConfigError, discover
+    from .declarative import PackError
+    from .engine import Linter, Overrides
+    from .files import FileSelector
+    from .registry import RegistryError
+    from .report import Summary, get_reporter
+
+    paths = list(paths) or ["."]
+    config_paths = [stdin_filename] if stdin_filename and paths == ["-"] else paths
+    try:
+        config = discover(config_paths, config_file)
+        overrides = Overrides(
+            select=_split(select) or None, extend_select=_split(extend_select), ignore=_split(ignore),
+            exclude=_split(exclude), force_exclude=force_exclude,
+        )
+        linter = Linter(config, overrides)
+    except (ConfigError, PackError, RegistryError) as exc:
+        raise ToolError(str(exc)) from None
+
+    selector = FileSelector(config, overrides.exclude, overrides.force_exclude)
+    files = list(selector.collect(paths))
+
+    out = open(output_file, "w", encoding="utf-8") if output_file else sys.stdout
+    try:
+        if color is None:
+            color = (not os.environ.get("NO_COLOR")
+                     and (bool(os.environ.get("FORCE_COLOR")) or (out is sys.stdout and _isatty(out))))
+        reporter = get_reporter(output_format)(out, color=color, quiet=quiet, statistics=statistics)
+        summary = Summary()
+        reporter.start()
+        show_progress = progress if progress is not None else (
+            len(files) >= 20 and _isatty(sys.stderr) and _isatty(sys.stdout) and not os.environ.get("CI")
+        )
+        results = _results(linter, files, stdin_filename, jobs)
+        with _Progress(len(files), show_progress) as bar:
+            for result in results:
+                summary.add(result.findings, lambda f: f.fix.applicability.value == "safe")
+                reporter.file(result.path, result.findings)
+                bar.step()
+        reporter.finish(summary)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if summary.findings and not exit_zero:
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_CLEAN)
+
+
+def _results(linter, files, stdin_filename, jobs):
+    from .engine import lint_paths
+
+    if "-" in files:
+        raw = sys.stdin.buffer.read()
+        result = linter.lint_bytes(raw, stdin_filename or "-")
+        result.path = stdin_filename or "-"
+        for f in result.findings:
+            f.path = result.path
+        yield result
+        files = [f for f in files if f != "-"]
+    yield from lint_paths(linter, files, jobs)
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Progress:
+    """A one-line counter on stderr, erased at the end."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.enabled, self.done = total, enabled, 0
+
+    def __enter__(self):
+        return self
+
+    def step(self) -> None:
+        self.done += 1
+        if self.enabled and (self.done % 25 == 0 or self.done == self.total):
+            sys.stderr.write(f"\rtalklint: {self.done}/{self.total} files")
+            sys.stderr.flush()
+
+    def __exit__(self, *exc) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+@cli.command()
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this config (for its rule packs).")
+def rules(output_format, config_file) -> None:
+    """List every rule: code, name, fixable, default severity, summary."""
+    import json
+
+    registry = _registry(config_file)
+    rows = []
+    for r in registry.sorted():
+        rows.append({
+            "code": r.code, "name": r.name, "fixable": r.fixable, "severity": r.severity.value,
+            "default": r.default_enabled, "origin": r.origin, "summary": r.one_line(),
+        })
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        fix = {"always": "fix", "sometimes": "fix?", "never": ""}[row["fixable"]]
+        default = "" if row["default"] else " (off by default)"
+        click.echo(f"{row['code']}  {row['name']:<28} {fix:<4}  {row['severity']:<7}  {row['summary']}{default}")
+
+
+@cli.command()
+@click.argument("rule")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this config (for its rule packs).")
+def explain(rule, config_file) -> None:
+    """Print a rule's documentation (by code or name)."""
+    from .docs import render_rule
+
+    registry = _registry(config_file)
+    found = registry.get(rule)
+    if found is None:
+        raise ToolError(f"no rule has the code or name {rule!r} (see `talklint rules`)")
+    click.echo(render_rule(found))
+
+
+def _registry(config_file):
+    from .config import ConfigError, discover
+    from .declarative import PackError
+    from .registry import RegistryError, load_registry
+
+    try:
+        config = discover([], config_file)
+        return load_registry([config.root / p for p in config.settings.rule_packs])
+    except (ConfigError, PackError, RegistryError) as exc:
+        raise ToolError(str(exc)) from None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs click without its own exit handling so exit codes stay ours."""
+    try:
+        code = cli.main(args=argv, prog_name="talklint", standalone_mode=False)
+    except click.exceptions.Exit as exc:  # --help, --version
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_ERROR)
+    except click.exceptions.Abort:
+        click.echo("talklint: aborted", err=True)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        sys.exit(EXIT_ERROR)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(EXIT_ERROR)
+    except SystemExit:
+        raise
+    except Exception as exc:  # a bug: say so clearly, exit 2, never 1
+        import traceback
+
+        click.echo(f"talklint: internal error: {type(exc).__name__}: {exc}", err=True)
+        if os.environ.get("TALKLINT_DEBUG"):
+            traceback.print_exc()
+        else:
+            click.echo("(set TALKLINT_DEBUG=1 for the traceback)", err=True)
+        sys.exit(EXIT_ERROR)
+    sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

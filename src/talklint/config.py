@@ -1,0 +1,148 @@
+"""Configuration: ``[tool.talklint]`` in pyproject.toml or a ``talklint.toml``, validated by pydantic.
+
+The file is found by walking upward from the checked paths (their common folder); the first
+folder holding a ``talklint.toml``, or a ``pyproject.toml`` with a ``[tool.talklint]`` table,
+wins. Paths inside the config (``exclude``, ``per-file-ignores``, ``rule-packs``) are relative
+to the folder holding that file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_FILES = ("talklint.toml", ".talklint.toml", "pyproject.toml")
+
+DEFAULT_EXCLUDE = [
+    ".git/", ".hg/", ".svn/", ".venv/", "venv/", ".tox/", ".nox/", "node_modules/",
+    "__pycache__/", ".mypy_cache/", ".pytest_cache/", ".ruff_cache/", ".talklint_cache/",
+    "_site/", "site-packages/",
+]
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message names the file and the key."""
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class Settings(BaseModel):
+    """Everything ``[tool.talklint]`` may hold. Keys are kebab-case, as in the docs."""
+
+    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True)
+
+    select: list[str] | None = Field(
+        default=None, description="Rules to enable (codes, code prefixes, names or ALL); "
+        "default: every rule that is on by default.")
+    extend_select: list[str] = Field(default_factory=list, description="Rules to enable in addition to `select`.")
+    ignore: list[str] = Field(default_factory=list, description="Rules to disable.")
+    per_file_ignores: dict[str, list[str]] = Field(
+        default_factory=dict, description="Glob (gitignore syntax, relative to the config file) → rules ignored there.")
+    exclude: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_EXCLUDE),
+        description="Paths never checked when walking folders (gitignore syntax); replaces the default list.")
+    extend_exclude: list[str] = Field(default_factory=list, description="Paths excluded in addition to `exclude`.")
+    respect_gitignore: bool = Field(default=True, description="Skip files that `.gitignore` files exclude.")
+    force_exclude: bool = Field(
+        default=False, description="Apply excludes to files named on the command line too (for pre-commit).")
+    extensions: list[str] = Field(
+        default_factory=lambda: ["md", "markdown", "mdx", "txt"],
+        description="File extensions checked when walking folders.")
+    rule_packs: list[str] = Field(default_factory=list, description="Folders of YAML rule packs to load.")
+    rules: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Per-rule options: `[tool.talklint.rules.<name or code>]`.")
+    extend_safe_fixes: list[str] = Field(default_factory=list, description="Rules whose unsafe fixes count as safe.")
+    extend_unsafe_fixes: list[str] = Field(default_factory=list, description="Rules whose safe fixes count as unsafe.")
+
+
+class Config:
+    """Settings plus where they came from."""
+
+    def __init__(self, settings: Settings | None = None, path: Path | None = None):
+        self.settings = settings or Settings()
+        self.path = path  # the file they were read from, or None for defaults
+        self.root = path.parent if path else Path.cwd()
+
+    def __repr__(self) -> str:
+        return f"Config(path={self.path!r})"
+
+
+def find_config_file(start: Path) -> Path | None:
+    folder = start if start.is_dir() else start.parent
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        for name in CONFIG_FILES:
+            path = candidate / name
+            if not path.is_file():
+                continue
+            if name != "pyproject.toml":
+                return path
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue  # a broken pyproject of someone else's tool is not ours to judge here
+            if "talklint" in data.get("tool", {}):
+                return path
+    return None
+
+
+def load_config(path: Path) -> Config:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    table = "[tool.talklint]" if path.name == "pyproject.toml" else ""
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("talklint", {})
+    return Config(validate_settings(data, path, table), path)
+
+
+def validate_settings(data: dict, path: Path | str, table: str = "") -> Settings:
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, str(path), table)) from None
+
+
+def describe_validation_error(exc: ValidationError, path: str, table: str = "") -> str:
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(x) for x in err["loc"])
+        where = f"{path}: {table + ' ' if table else ''}"
+        if err["type"] == "extra_forbidden":
+            lines.append(f"{where}unknown key '{key}'")
+        else:
+            got = err.get("input")
+            lines.append(f"{where}key '{key}': {err['msg']} (got {got!r})")
+    return "\n".join(lines)
+
+
+def discover(paths: list[str], explicit: str | None = None) -> Config:
+    """The config for a run: ``--config`` if given, else the nearest one above the paths."""
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"{explicit}: config file not found")
+        return load_config(path)
+    real = [Path(p) for p in paths if p != "-"] or [Path.cwd()]
+    try:
+        common = Path(os.path.commonpath([str(p.resolve()) for p in real]))
+    except ValueError:  # paths on different drives
+        common = Path.cwd()
+    found = find_config_file(common)
+    return load_config(found) if found else Config()

@@ -1,0 +1,59 @@
+"""Reporters: one module per output format. Each streams findings file by file."""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+FORMATS = {
+    "text": "talklint.report.text:TextReporter",
+    "json": "talklint.report.json:JsonReporter",
+    "github": "talklint.report.github:GithubReporter",
+}
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    findings: int = 0
+    fixable: int = 0  # findings with a fix that --fix would apply
+    by_code: Counter = field(default_factory=Counter)
+    names: dict = field(default_factory=dict)
+    fixable_by_code: Counter = field(default_factory=Counter)
+
+    def add(self, findings, applies) -> None:
+        self.files += 1
+        for f in findings:
+            self.findings += 1
+            self.by_code[f.code] += 1
+            self.names[f.code] = f.name
+            if f.fix is not None and applies(f):
+                self.fixable += 1
+                self.fixable_by_code[f.code] += 1
+
+
+class Reporter:
+    """Base: ``file()`` per file as results arrive, ``finish()`` once at the end."""
+
+    def __init__(self, out, *, color: bool = False, quiet: bool = False, statistics: bool = False,
+                 fix_hint: str = "--fix"):
+        self.out = out
+        self.color = color
+        self.quiet = quiet
+        self.statistics = statistics
+        self.fix_hint = fix_hint
+
+    def start(self) -> None:
+        pass
+
+    def file(self, path: str, findings: list) -> None:
+        raise NotImplementedError
+
+    def finish(self, summary: Summary) -> None:
+        pass
+
+
+def get_reporter(name: str):
+    module, _, cls = FORMATS[name].partition(":")
+    return getattr(importlib.import_module(module), cls)
