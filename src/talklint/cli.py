@@ -51,13 +51,20 @@ def cli() -> None:
 @click.option("--statistics", is_flag=True, help="Count findings per rule.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when writing to a terminal).")
 @click.option("--progress/--no-progress", default=None, help="Show progress on a terminal (default: on for many files, never in CI).")
+@click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes with --fix (without --fix: show them as available).")
+@click.option("--diff", is_flag=True, help="Print a unified diff of what --fix would change; write nothing.")
+@click.option("--show-fixes", is_flag=True, help="List the fixes applied, per file.")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix: exit 1 when anything was fixed, even if nothing remains.")
 def check(paths, select, extend_select, ignore, exclude, force_exclude, output_format, output_file,
-          stdin_filename, config_file, jobs, exit_zero, quiet, statistics, color, progress) -> None:
+          stdin_filename, config_file, jobs, exit_zero, quiet, statistics, color, progress,
+          fix, unsafe_fixes, diff, show_fixes, exit_non_zero_on_fix) -> None:
     """Check markdown talk and event pages (folders are walked; `-` reads stdin)."""
     from .config import ConfigError, discover
     from .declarative import PackError
-    from .engine import Linter, Overrides
+    from .engine import FixMode, Linter, Overrides
     from .files import FileSelector
+    from .fixer import FixPolicy
     from .registry import RegistryError
     from .report import Summary, get_reporter
 
@@ -70,50 +77,118 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
             exclude=_split(exclude), force_exclude=force_exclude,
         )
         linter = Linter(config, overrides)
+        policy = FixPolicy(
+            unsafe=unsafe_fixes,
+            extend_safe=linter.codes_for(config.settings.extend_safe_fixes, "extend-safe-fixes"),
+            extend_unsafe=linter.codes_for(config.settings.extend_unsafe_fixes, "extend-unsafe-fixes"),
+        )
     except (ConfigError, PackError, RegistryError) as exc:
         raise ToolError(str(exc)) from None
+    if fix and diff:
+        raise click.UsageError("--fix and --diff cannot be combined: --diff shows what --fix would do")
+    from_stdin = paths == ["-"]
+    fix_mode = None
+    if fix or diff:
+        fix_mode = FixMode(policy, write=fix, stdin_text=from_stdin)
 
     selector = FileSelector(config, overrides.exclude, overrides.force_exclude)
     files = list(selector.collect(paths))
 
-    out = open(output_file, "w", encoding="utf-8") if output_file else sys.stdout
+    if diff:
+        return _run_diff(linter, files, stdin_filename, jobs, fix_mode)
+    # With --fix on stdin the fixed text goes to stdout, so the report goes to stderr.
+    out = open(output_file, "w", encoding="utf-8") if output_file else (
+        sys.stderr if fix and from_stdin else sys.stdout)
+    write_errors = []
     try:
         if color is None:
             color = (not os.environ.get("NO_COLOR")
                      and (bool(os.environ.get("FORCE_COLOR")) or (out is sys.stdout and _isatty(out))))
-        reporter = get_reporter(output_format)(out, color=color, quiet=quiet, statistics=statistics)
+        unsafe_hint = (lambda f: policy.applicability(f) is not None and policy.applicability(f).value == "unsafe")
+        reporter = get_reporter(output_format)(
+            out, color=color, quiet=quiet, statistics=statistics, applies=policy.applies,
+            fix_hint="--fix --unsafe-fixes" if unsafe_fixes else "--fix")
         summary = Summary()
         reporter.start()
         show_progress = progress if progress is not None else (
             len(files) >= 20 and _isatty(sys.stderr) and _isatty(sys.stdout) and not os.environ.get("CI")
         )
-        results = _results(linter, files, stdin_filename, jobs)
+        results = _results(linter, files, stdin_filename, jobs, fix_mode)
         with _Progress(len(files), show_progress) as bar:
             for result in results:
-                summary.add(result.findings, lambda f: f.fix.applicability.value == "safe")
+                summary.add(result.findings, policy.applies,
+                            unsafe_available=lambda f: not unsafe_fixes and unsafe_hint(f),
+                            fixed=len(result.applied))
+                if result.fixed_text is not None:
+                    sys.stdout.write(result.fixed_text)
+                    sys.stdout.flush()
+                if show_fixes and result.applied:
+                    _show_fixes(result, err=out is sys.stdout and from_stdin)
+                if result.write_error:
+                    write_errors.append(f"{result.path}: {result.write_error}")
+                if result.note:
+                    click.echo(f"talklint: {result.path}: {result.note}", err=True)
                 reporter.file(result.path, result.findings)
                 bar.step()
         reporter.finish(summary)
     finally:
-        if out is not sys.stdout:
+        if out not in (sys.stdout, sys.stderr):
             out.close()
-    if summary.findings and not exit_zero:
+    for message in write_errors:
+        click.echo(f"talklint: error: {message}", err=True)
+    if write_errors:
+        sys.exit(EXIT_ERROR)
+    if exit_zero:
+        sys.exit(EXIT_CLEAN)
+    if summary.findings or (exit_non_zero_on_fix and summary.fixed):
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_CLEAN)
 
 
-def _results(linter, files, stdin_filename, jobs):
+def _show_fixes(result, err: bool) -> None:
+    from collections import Counter
+
+    counts = Counter((a.code, a.name) for a in result.applied)
+    click.echo(f"Fixed {len(result.applied)} in {result.path}:", err=err)
+    for (code, name), n in sorted(counts.items()):
+        click.echo(f"  {n:>4} × {code} [{name}]", err=err)
+
+
+def _run_diff(linter, files, stdin_filename, jobs, fix_mode) -> None:
+    """--diff: print what --fix would change; exit 1 if anything, 0 if nothing."""
+    would_fix = 0
+    changed_files = 0
+    for result in _results(linter, files, stdin_filename, jobs, fix_mode):
+        if result.fixed_text is not None and result.applied:
+            from .engine import unified_diff
+
+            result.diff = unified_diff(result.path, result.source.text, result.fixed_text)
+        if result.diff:
+            sys.stdout.write(result.diff)
+            would_fix += len(result.applied)
+            changed_files += 1
+    noun = "fix" if would_fix == 1 else "fixes"
+    click.echo(f"Would apply {would_fix} {noun} in {changed_files} file{'s' if changed_files != 1 else ''}.", err=True)
+    sys.exit(EXIT_FINDINGS if changed_files else EXIT_CLEAN)
+
+
+def _results(linter, files, stdin_filename, jobs, fix_mode=None):
     from .engine import lint_paths
 
     if "-" in files:
         raw = sys.stdin.buffer.read()
-        result = linter.lint_bytes(raw, stdin_filename or "-")
+        stdin_mode = fix_mode
+        if fix_mode is not None:
+            from dataclasses import replace
+
+            stdin_mode = replace(fix_mode, stdin_text=True)
+        result = linter.lint_bytes(raw, stdin_filename or "-", stdin_mode)
         result.path = stdin_filename or "-"
         for f in result.findings:
             f.path = result.path
         yield result
         files = [f for f in files if f != "-"]
-    yield from lint_paths(linter, files, jobs)
+    yield from lint_paths(linter, files, jobs, fix_mode)
 
 
 def _isatty(stream) -> bool:

@@ -12,7 +12,7 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from . import suppressions
 from .config import Config, ConfigError, Settings
@@ -22,6 +22,9 @@ from .registry import Registry, load_registry
 from .rule import Context, Rule
 from .selection import PerFileIgnores, check_selectors, enabled_codes, matches_any
 from .source import Source
+
+if TYPE_CHECKING:
+    from .fixer import FixPolicy
 
 STDIN = "-"
 
@@ -38,10 +41,24 @@ class Overrides:
 
 
 @dataclass
+class FixMode:
+    """What ``--fix``/``--diff`` asks for."""
+
+    policy: "FixPolicy"
+    write: bool = True  # False for --diff: compute, never write
+    stdin_text: bool = False  # keep the fixed text to print it (stdin)
+
+
+@dataclass
 class FileResult:
     path: str
     findings: list[Finding]
     source: Source | None = None
+    applied: list = field(default_factory=list)  # AppliedFix of the fixes that were applied
+    diff: str = ""  # unified diff of the fix (--diff)
+    fixed_text: str | None = None  # the fixed text, for stdin
+    write_error: str | None = None  # why a fixed file was not written
+    note: str | None = None  # something the user should know (not an error)
 
 
 class Linter:
@@ -88,6 +105,15 @@ class Linter:
         except ValidationError as exc:
             raise ConfigError(describe_validation_error(exc, where, f"[rules.{rule_cls.name}]")) from None
         return rule_cls(options)
+
+    def codes_for(self, selectors: list[str], key: str) -> set[str]:
+        """Rule codes named by selectors in a config key (validated)."""
+        from .selection import specificity
+
+        where = f"{self.config.path or 'settings'}: key '{key}'"
+        check_selectors(selectors, self.registry, where)
+        return {r.code for r in self.registry.rules.values()
+                if any(specificity(s, r) is not None for s in selectors)}
 
     # -- one file ---------------------------------------------------------------------------
 
@@ -139,7 +165,7 @@ class Linter:
         kept.sort(key=lambda f: f.sort_key)
         return kept
 
-    def lint_path(self, path: str) -> FileResult:
+    def lint_path(self, path: str, fix: FixMode | None = None) -> FileResult:
         try:
             raw = Path(path).read_bytes()
         except OSError as exc:
@@ -150,14 +176,62 @@ class Linter:
             finding.path, finding.line, finding.column, finding.end_line, finding.end_column = path, 1, 1, 1, 1
             return FileResult(path, self._decide([finding], path, Source.from_text(path, ""), None))
         source = Source.from_bytes(path, raw)
-        return FileResult(path, self.lint_source(source, path), source)
+        if fix is None or source.binary:
+            return FileResult(path, self.lint_source(source, path), source)
+        return self.fix_file(source, path, fix)
+
+    def fix_file(self, source: Source, path: str, mode: FixMode) -> FileResult:
+        """Fix one file: to a fixed point, then write it (or diff it, or keep the text)."""
+        from .fixer import WriteError, encode, fix_source, write_atomically
+
+        outcome = fix_source(self, source, mode.policy, path)
+        result = FileResult(path, outcome.findings, source)
+        if not outcome.changed:
+            if mode.stdin_text:
+                result.fixed_text = source.text
+            return result
+        if source.invalid_bytes and (not mode.policy.unsafe or any(f.code == "TL101" for f in outcome.findings)):
+            # Writing would turn the undecodable bytes into U+FFFD for good.
+            result.findings = self.lint_source(source, path)
+            result.note = "not valid UTF-8: not rewritten (only an unsafe repair that makes it valid may be)"
+            if mode.stdin_text:
+                result.fixed_text = source.text
+            return result
+        result.applied = outcome.applied
+        if mode.stdin_text:
+            result.fixed_text = outcome.text
+        elif not mode.write:
+            result.diff = unified_diff(path, source.text, outcome.text)
+        else:
+            try:
+                write_atomically(path, source.raw, encode(source, outcome.text))
+            except WriteError as exc:
+                result.write_error = str(exc)
+                result.applied = []
+                result.findings = self.lint_source(source, path)
+        return result
 
     def lint_text(self, text: str, path: str = STDIN) -> list[Finding]:
         return self.lint_source(Source.from_text(path, text), path)
 
-    def lint_bytes(self, raw: bytes, path: str = STDIN) -> FileResult:
+    def lint_bytes(self, raw: bytes, path: str = STDIN, fix: FixMode | None = None) -> FileResult:
         source = Source.from_bytes(path, raw)
-        return FileResult(path, self.lint_source(source, path), source)
+        if fix is None or source.binary:
+            return FileResult(path, self.lint_source(source, path), source)
+        return self.fix_file(source, path, fix)
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    import difflib
+
+    from .source import split_lines
+
+    lines = difflib.unified_diff(split_lines(before), split_lines(after),
+                                 fromfile=f"a/{path}", tofile=f"b/{path}")
+    out = []
+    for line in lines:
+        out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
 
 
 # -- many files -------------------------------------------------------------------------------
@@ -165,14 +239,18 @@ class Linter:
 _worker_linter: Linter | None = None
 
 
-def _init_worker(config: Config, overrides: Overrides) -> None:
-    global _worker_linter
+_worker_fix: FixMode | None = None
+
+
+def _init_worker(config: Config, overrides: Overrides, fix: FixMode | None) -> None:
+    global _worker_linter, _worker_fix
     _worker_linter = Linter(config, overrides)
+    _worker_fix = fix
 
 
 def _lint_in_worker(path: str) -> FileResult:
     assert _worker_linter is not None
-    result = _worker_linter.lint_path(path)
+    result = _worker_linter.lint_path(path, _worker_fix)
     result.source = None  # do not ship the text back to the parent
     return result
 
@@ -184,13 +262,14 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def lint_paths(linter: Linter, paths: Iterable[str], jobs: int | None = None) -> Iterator[FileResult]:
-    """Lint files, yielding results in the order of ``paths`` as soon as each is ready."""
+def lint_paths(linter: Linter, paths: Iterable[str], jobs: int | None = None,
+               fix: FixMode | None = None) -> Iterator[FileResult]:
+    """Lint (and fix) files, yielding results in the order of ``paths`` as each is ready."""
     paths = list(paths)
     jobs = jobs or default_jobs()
     if jobs <= 1 or len(paths) < 8:
         for p in paths:
-            result = linter.lint_path(p)
+            result = linter.lint_path(p, fix)
             result.source = None
             yield result
         return
@@ -201,6 +280,6 @@ def lint_paths(linter: Linter, paths: Iterable[str], jobs: int | None = None) ->
     chunk = max(1, min(64, len(paths) // (jobs * 8) or 1))
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-        initargs=(linter.config, linter.overrides),
+        initargs=(linter.config, linter.overrides, fix),
     ) as pool:
         yield from pool.map(_lint_in_worker, paths, chunksize=chunk)

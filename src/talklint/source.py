@@ -124,6 +124,14 @@ class Source:
         return len(self.text[:offset].encode("utf-8", "surrogatepass"))
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines with their terminators, breaking only at LF, CRLF and CR."""
+    return _LINE_WITH_END.findall(text)
+
+
+_LINE_WITH_END = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
 def _decode_with_replacement(body: bytes) -> tuple[str, list[InvalidBytes]]:
     """Decode invalid UTF-8 with U+FFFD per bad byte, recording each bad run."""
     escaped = body.decode("utf-8", "surrogateescape")

@@ -120,4 +120,28 @@ class UnusedSuppression(EngineRule):
     severity = Severity.WARNING
 
 
-RULES = [UnreadableFile, BinaryFile, InternalError, InvalidSuppression, UnusedSuppression]
+
+
+class FixNotConverged(EngineRule):
+    """## What it does
+    Reports that applying fixes did not reach a fixed point within the pass limit: some fixes
+    keep undoing or re-creating each other. The message names the rules involved. The file is
+    left exactly as it was.
+
+    ## Why is this bad?
+    Two rules disagree about the same text; writing either result would be a guess. It is a bug
+    in talklint or in a plugin or rule pack: please report it with the file.
+
+    ## Example
+    ```console
+    page.md:1:1: TL906 [fix-not-converged] Fixes did not settle after 12 passes (rules involved: XYZ001, XYZ002); the file was left unchanged
+    ```
+    """
+
+    code = "TL906"
+    name = "fix-not-converged"
+    severity = Severity.ERROR
+
+
+RULES = [UnreadableFile, BinaryFile, InternalError, InvalidSuppression, UnusedSuppression,
+         FixNotConverged]

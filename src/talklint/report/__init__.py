@@ -21,9 +21,12 @@ class Summary:
     by_code: Counter = field(default_factory=Counter)
     names: dict = field(default_factory=dict)
     fixable_by_code: Counter = field(default_factory=Counter)
+    unsafe_hidden: int = 0  # findings with an unsafe fix that --unsafe-fixes would enable
+    fixed: int = 0  # fixes applied by --fix
 
-    def add(self, findings, applies) -> None:
+    def add(self, findings, applies, unsafe_available=lambda f: False, fixed: int = 0) -> None:
         self.files += 1
+        self.fixed += fixed
         for f in findings:
             self.findings += 1
             self.by_code[f.code] += 1
@@ -31,14 +34,18 @@ class Summary:
             if f.fix is not None and applies(f):
                 self.fixable += 1
                 self.fixable_by_code[f.code] += 1
+            elif f.fix is not None and unsafe_available(f):
+                self.unsafe_hidden += 1
 
 
 class Reporter:
     """Base: ``file()`` per file as results arrive, ``finish()`` once at the end."""
 
     def __init__(self, out, *, color: bool = False, quiet: bool = False, statistics: bool = False,
-                 fix_hint: str = "--fix"):
+                 fix_hint: str = "--fix", applies=None):
         self.out = out
+        # Whether --fix would apply a finding's fix under the current policy.
+        self.applies = applies or (lambda f: f.fix is not None and f.fix.applicability.value == "safe")
         self.color = color
         self.quiet = quiet
         self.statistics = statistics

@@ -28,7 +28,9 @@ def visible(ch: str) -> str:
         return "    "
     if o < 0x20 or o == 0x7F or 0x80 <= o <= 0x9F or ch in _BIDI:
         return f"<U+{o:04X}>"
-    if unicodedata.category(ch) in ("Cf", "Zl", "Zp") or ch == "\ufeff":
+    if ch in "\u200c\u200d" or 0xE0020 <= o <= 0xE007F:  # joiners and emoji tags render fine
+        return ch
+    if unicodedata.category(ch) in ("Cf", "Zl", "Zp"):
         return f"<U+{o:04X}>"
     return ch
 
@@ -36,7 +38,7 @@ def visible(ch: str) -> str:
 def width(s: str) -> int:
     w = 0
     for ch in s:
-        if unicodedata.combining(ch):
+        if unicodedata.combining(ch) or ch in "\u200c\u200d" or "\ufe00" <= ch <= "\ufe0f":
             continue
         w += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
     return w
@@ -54,7 +56,7 @@ class TextReporter(Reporter):
         for f in findings:
             header = (f"{self._c('path', safe(f.path))}:{f.line}:{f.column}: "
                       f"{self._c('code', f.code)} {self._c('name', '[' + f.name + ']')} {safe(f.message)}")
-            if f.fix is not None and f.fix.applicability.value == "safe":
+            if f.fix is not None and self.applies(f):
                 header += " " + self._c("fix", "[*]")
             self.out.write(header + "\n")
             if self.quiet or not f.source_line and f.line <= 0:
@@ -82,14 +84,22 @@ class TextReporter(Reporter):
                 self.out.write(f"{count:>6}\t{code}\t{summary.names[code]}{fixable}\n")
         if self.quiet:
             return
+        fixed = f"Fixed {summary.fixed} {_findings(summary.fixed)}. " if summary.fixed else ""
         if summary.findings == 0:
-            self.out.write(self._c("ok", f"All checks passed ({_files(summary.files)})") + "\n")
+            self.out.write(self._c("ok", f"{fixed}All checks passed ({_files(summary.files)})") + "\n")
             return
-        noun = "finding" if summary.findings == 1 else "findings"
-        text = f"Found {summary.findings} {noun} in {_files(summary.files)}."
+        remaining = " remaining" if summary.fixed else ""
+        text = f"{fixed}Found {summary.findings}{remaining} {_findings(summary.findings)} in {_files(summary.files)}."
         if summary.fixable:
             text += f" {summary.fixable} fixable with `talklint check {self.fix_hint}`."
+        if summary.unsafe_hidden:
+            text += (f" {summary.unsafe_hidden} more {'has' if summary.unsafe_hidden == 1 else 'have'}"
+                     " an unsafe fix (`--unsafe-fixes`).")
         self.out.write(self._c("summary", text) + "\n")
+
+
+def _findings(n: int) -> str:
+    return "finding" if n == 1 else "findings"
 
 
 def _files(n: int) -> str:
