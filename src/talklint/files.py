@@ -21,7 +21,7 @@ class FileSelector:
         s = config.settings
         self.root = config.root.resolve()
         patterns = list(s.exclude) + list(s.extend_exclude) + list(extra_excludes)
-        self.exclude = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(patterns)
         self.extensions = {e.lower().lstrip(".") for e in s.extensions}
         self.respect_gitignore = s.respect_gitignore
         self.force_exclude = s.force_exclude if force_exclude is None else force_exclude

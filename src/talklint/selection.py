@@ -72,7 +72,7 @@ class PerFileIgnores:
         self.entries = []
         for glob, selectors in table.items():
             check_selectors(selectors, registry, f"{where}: per-file-ignores '{glob}'")
-            self.entries.append((pathspec.PathSpec.from_lines("gitwildmatch", [glob]), selectors))
+            self.entries.append((pathspec.GitIgnoreSpec.from_lines([glob]), selectors))
 
     def selectors_for(self, path: str) -> list[str]:
         rel = relative_posix(path, self.root)
