@@ -92,8 +92,12 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
 
 def _with_line_endings(source: Source, edit: Edit) -> Edit:
     """Write new line breaks in the style of the line the edit sits in, so an edit inside a
-    CRLF line keeps CRLF (and a CR file stays CR)."""
+    CRLF line keeps CRLF (and a CR file stays CR). An edit that itself replaces a line break
+    chose its line ending on purpose (e.g. the mixed-line-endings fix) and is left alone."""
     if "\n" not in edit.replacement and "\r" not in edit.replacement:
+        return edit
+    replaced = source.text[edit.start:edit.end]
+    if "\n" in replaced or "\r" in replaced:
         return edit
     term = source.terminators[source.line_index(edit.start)] or _dominant(source)
     normal = edit.replacement.replace("\r\n", "\n").replace("\r", "\n")
@@ -140,10 +144,12 @@ def fix_source(linter, source: Source, policy: FixPolicy, path: str | None = Non
             return _not_converged(linter, source, path, findings, involved, passes)
         passes += 1
         edits = [_with_line_endings(current, e) for _, fix in chosen for e in fix.edits]
+        text = apply_edits(current.text, edits)
+        if text == current.text:
+            break  # the fixes change nothing: another pass would not either
         for f, fix in chosen:
             applied.append(AppliedFix(f.code, f.name, fix.message or f.message, f.line))
         codes_per_pass.append({f.code for f, _ in chosen})
-        text = apply_edits(current.text, edits)
         current = Source(path=source.path, text=text, raw=b"", bom=source.bom,
                          invalid_bytes=_surviving_invalid(current, edits))
         findings = linter.lint_source(current, path)
