@@ -4,30 +4,81 @@ A pack is a YAML file holding ``rules:``, a list of rule definitions. Each defin
 ``kind``:
 
 ``existence``
-    A phrase (``tokens``) or regular expression (``patterns``) that must not appear.
+    Phrases (``tokens``, matched as whole words) or regular expressions (``patterns``) that
+    must not appear.
 ``substitution``
     ``swap`` maps a wrong spelling to the right one; the finding carries a fix.
 
-A typo in a pack (an unknown key, a bad code, an invalid regex) is a :class:`PackError`
-naming the file and the rule, raised when the pack is loaded, never in the middle of a run.
+Every definition also has ``code``, ``name``, ``message`` (a template that may use ``{match}``
+and, for substitutions, ``{replacement}``) and the documentation ``what``, ``why`` and
+``example``. Matching is case-sensitive unless ``ignore-case: true``, and by default looks only
+at prose (``scope: prose``): never inside code, front-matter keys, HTML, link destinations, bare
+URLs, e-mail addresses or @handles (see :mod:`talklint.prose`).
+
+A typo in a pack (an unknown key, a bad code, an invalid regex, a message placeholder that does
+not exist) is a :class:`PackError` naming the file, the rule and the key, raised when the pack
+is loaded, never in the middle of a run.
 """
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
+import string
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
+                      model_validator)
 
 from .finding import Applicability, Fix, Severity
 from .prose import excluded_ranges
 from .rule import CODE_PATTERN, NAME_PATTERN, Rule
 
+KINDS = ("existence", "substitution")
+
+# Characters that continue a word written in a script with spaces between words: letters and
+# digits of any such script, the underscore and combining marks. The scripts written without
+# spaces (CJK ideographs, kana, Hangul syllables, Thai, Lao, Khmer, Myanmar) do not continue a
+# Latin word: in "使用Github托管" or "Githubで" the name still stands on its own.
+_UNSPACED = (
+    "\u0e00-\u0eff"  # Thai, Lao
+    "\u1000-\u109f"  # Myanmar
+    "\u1100-\u11ff"  # Hangul Jamo
+    "\u1780-\u17ff"  # Khmer
+    "\u2e80-\u2fdf"  # CJK radicals
+    "\u3000-\u303f"  # CJK symbols and punctuation
+    "\u3040-\u30ff"  # Hiragana, Katakana
+    "\u3100-\u31ff"  # Bopomofo, Hangul compatibility Jamo, Katakana extensions
+    "\u3400-\u4dbf"  # CJK extension A
+    "\u4e00-\u9fff"  # CJK unified ideographs
+    "\ua960-\ua97f"  # Hangul Jamo extended-A
+    "\uac00-\ud7ff"  # Hangul syllables, Jamo extended-B
+    "\uf900-\ufaff"  # CJK compatibility ideographs
+    "\uff00-\uffef"  # half- and full-width forms
+    "\U00020000-\U0003134f"  # CJK extensions B-G
+)
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # combining marks
+# A whole-word boundary: the neighbour is no word character, or one of a script without spaces,
+# or the underscores of markdown emphasis (`_Numpy_`, `__Numpy__`), which, unlike the underscore
+# inside an identifier (`Github_token`), have no word character on their far side.
+# (Written as two simple lookarounds: one negated class of \w minus those scripts takes the
+# regex compiler a good part of a second per use.)
+LEFT_BOUNDARY = rf"(?:(?<![\w{_MARKS}])|(?<=[{_UNSPACED}])|(?<=(?<!\w)_)|(?<=(?<!\w)__))"
+RIGHT_BOUNDARY = rf"(?:(?![\w{_MARKS}])|(?=[{_UNSPACED}])|(?=__?(?!\w)))"
+_WORDLIKE = re.compile(rf"[\w{_MARKS}]")
+_UNSPACED_RE = re.compile(rf"[{_UNSPACED}]")
+
+
+def is_word_char(char: str) -> bool:
+    """True for a character that continues a word of a script written with spaces."""
+    return bool(char) and _WORDLIKE.fullmatch(char) is not None and not _UNSPACED_RE.fullmatch(char)
+
 
 class PackError(Exception):
-    """A rule pack that cannot be loaded; the message names the file and the key."""
+    """A rule pack that cannot be loaded; the message names the file, the rule and the key."""
 
 
 class _Model(BaseModel):
@@ -35,43 +86,70 @@ class _Model(BaseModel):
                               alias_generator=lambda s: s.replace("_", "-"))
 
 
+def _not_blank(v: str) -> str:
+    if not v.strip():
+        raise ValueError("must not be empty")
+    return v
+
+
 class _RuleBase(_Model):
     code: str
     name: str
     message: str
-    severity: Severity = Severity.WARNING
-    enabled: bool = True
-    summary: str = ""
     what: str
     why: str
     example: str
+    severity: Severity = Severity.WARNING
+    enabled: bool = True
+    summary: str = ""
     ignore_case: bool = False
     scope: Literal["prose", "all"] = "prose"
+
+    # The placeholders a message may use; substitution rules add {replacement}.
+    PLACEHOLDERS: ClassVar[tuple[str, ...]] = ("match",)
 
     @field_validator("code")
     @classmethod
     def _code(cls, v: str) -> str:
         if not CODE_PATTERN.match(v):
-            raise ValueError(f"{v!r} is not a rule code like 'TL801'")
-        return v
-
-    @field_validator("message")
-    @classmethod
-    def _message(cls, v: str) -> str:
-        try:
-            v.format(match="x", replacement="y")
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(
-                f"message may use only {{match}} and {{replacement}} (write {{{{ for a brace): {exc}"
-            ) from None
+            raise ValueError(f"{v!r} is not a rule code: want 1-4 capital letters and 3 digits, like 'TL801'")
         return v
 
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
         if not NAME_PATTERN.match(v):
-            raise ValueError(f"{v!r} is not a kebab-case rule name")
+            raise ValueError(f"{v!r} is not a kebab-case rule name like 'entity-name-case'")
         return v
+
+    @field_validator("what", "why", "example")
+    @classmethod
+    def _doc_text(cls, v: str) -> str:
+        return _not_blank(v)
+
+    @field_validator("message")
+    @classmethod
+    def _message(cls, v: str) -> str:
+        _not_blank(v)
+        check_template(v, cls.PLACEHOLDERS)
+        return v
+
+
+def check_template(template: str, allowed: tuple[str, ...]) -> None:
+    """Raise ValueError unless ``template`` uses only the ``allowed`` placeholders, plainly
+    (no attribute, index, conversion or format spec), and ``{{``/``}}`` for literal braces."""
+    names = " and ".join("{%s}" % a for a in allowed)
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise ValueError(f"{exc} (write {{{{ and }}}} for literal braces)") from None
+    for _, field_name, spec, conversion in parts:
+        if field_name is None:
+            continue
+        if field_name not in allowed or spec or conversion:
+            shown = "{" + field_name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise ValueError(f"unknown placeholder {shown}: the message may use only {names} "
+                             "(write {{ and }} for literal braces)")
 
 
 class ExistenceRule(_RuleBase):
@@ -79,15 +157,30 @@ class ExistenceRule(_RuleBase):
     tokens: list[str] = []
     patterns: list[str] = []
 
+    @field_validator("tokens")
+    @classmethod
+    def _tokens(cls, v: list[str]) -> list[str]:
+        for i, token in enumerate(v):
+            if not token.strip():
+                raise ValueError(f"token {i + 1} is empty")
+        return [" ".join(t.split()) for t in v]
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns(cls, v: list[str]) -> list[str]:
+        for p in v:
+            try:
+                rx = re.compile(p)
+            except re.error as exc:
+                raise ValueError(f"pattern {p!r} is not a valid regular expression: {exc}") from None
+            if rx.search("") is not None:
+                raise ValueError(f"pattern {p!r} matches the empty string")
+        return v
+
     @model_validator(mode="after")
     def _something(self):
         if not self.tokens and not self.patterns:
             raise ValueError("an existence rule needs 'tokens' or 'patterns'")
-        for p in self.patterns:
-            try:
-                re.compile(p)
-            except re.error as exc:
-                raise ValueError(f"pattern {p!r} is not a valid regular expression: {exc}") from None
         return self
 
 
@@ -95,6 +188,45 @@ class SubstitutionRule(_RuleBase):
     kind: Literal["substitution"]
     swap: dict[str, str]
     fix: Literal["safe", "unsafe", "display"] = "safe"
+
+    PLACEHOLDERS: ClassVar[tuple[str, ...]] = ("match", "replacement")
+
+    @field_validator("swap")
+    @classmethod
+    def _swap(cls, v: dict[str, str]) -> dict[str, str]:
+        if not v:
+            raise ValueError("needs at least one 'wrong: right' entry")
+        out: dict[str, str] = {}
+        for wrong, right in v.items():
+            key = " ".join(wrong.split())
+            if not key:
+                raise ValueError("an entry has an empty key")
+            if not right.strip():
+                raise ValueError(f"{wrong!r} has an empty replacement")
+            if key == right:
+                raise ValueError(f"{wrong!r} is replaced by itself")
+            out[key] = right
+        return out
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        folded: dict[str, str] = {}
+        for wrong in self.swap:
+            k = wrong.casefold() if self.ignore_case else wrong
+            if k in folded:
+                raise ValueError(f"swap: keys {folded[k]!r} and {wrong!r} differ only in case, "
+                                 "but the rule has ignore-case: true")
+            folded[k] = wrong
+        regexes = _swap_regexes(self)
+        lookup = _swap_lookup(self)
+        for wrong, right in self.swap.items():
+            for m in (m for rx in regexes for m in rx.finditer(right)):
+                target = lookup.get(_fold(m.group(), self.ignore_case))
+                if target is not None and target != m.group():
+                    raise ValueError(f"swap: the replacement {right!r} of {wrong!r} contains "
+                                     f"{m.group()!r}, which the rule replaces too: map {wrong!r} straight to the final form, "
+                                     "so that fixing once is enough")
+        return self
 
 
 RuleDef = Annotated[Union[ExistenceRule, SubstitutionRule], Field(discriminator="kind")]
@@ -104,36 +236,121 @@ class Pack(_Model):
     rules: list[RuleDef]
 
 
+# -- loading ----------------------------------------------------------------------------------
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """The safe loader, refusing a mapping that holds one key twice (PyYAML keeps the last)."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen: dict = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            continue  # the default constructor reports unhashable keys itself
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark,
+                f"found duplicate key {key!r} (first at line {seen[key] + 1})", key_node.start_mark)
+        seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
 def load_pack(path: Path) -> list[type[Rule]]:
+    """Validate one YAML pack and build its rules. Raises :class:`PackError`."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError(f"{path}: cannot read rule pack: {exc}") from None
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        raise PackError(f"{path}: invalid YAML: {exc}") from None
+        raise PackError(f"{path}: invalid YAML: {_yaml_problem(exc)}") from None
+    if not isinstance(data, dict):
+        raise PackError(f"{path}: a rule pack must be a mapping with a 'rules' list, "
+                        f"not {_yaml_type(data)}")
     try:
         pack = Pack.model_validate(data)
     except ValidationError as exc:
-        raise PackError(f"{path}: {_describe(exc, data)}") from None
-    return [_build(defn, path) for defn in pack.rules]
+        raise PackError("\n".join(f"{path}: {line}" for line in _describe(exc, data))) from None
+    return [_build(defn, Path(path)) for defn in pack.rules]
 
 
-def _describe(exc: ValidationError, data) -> str:
-    parts = []
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    if mark is None or not problem:
+        return " ".join(str(exc).split())
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+
+
+def _yaml_type(value) -> str:
+    if value is None:
+        return "an empty document"
+    return {list: "a list", str: "a string", int: "a number", float: "a number",
+            bool: "a boolean"}.get(type(value), type(value).__name__)
+
+
+def _describe(exc: ValidationError, data: dict) -> list[str]:
+    """pydantic's errors as ``rule TL801: swap: Input should be a valid dictionary``."""
+    lines = []
+    rules = data.get("rules") if isinstance(data, dict) else None
     for err in exc.errors():
         loc = list(err["loc"])
         where = ""
+        definition = None
         if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-            rule = (data or {}).get("rules", [])[loc[1]] if isinstance(data, dict) else {}
-            label = rule.get("code") if isinstance(rule, dict) else None
-            where = f"rule {label or '#' + str(loc[1] + 1)}"
-            loc = [x for x in loc[2:] if not (isinstance(x, str) and x in ("existence", "substitution"))]
+            definition = rules[loc[1]] if isinstance(rules, list) and loc[1] < len(rules) else None
+            code = definition.get("code") if isinstance(definition, dict) else None
+            where = f"rule {code}" if isinstance(code, str) and code else f"rule #{loc[1] + 1}"
+            loc = loc[2:]
+            if loc and loc[0] in KINDS:  # pydantic's tag for the union member
+                loc = loc[1:]
+        is_dict_key = bool(loc) and loc[-1] == "[key]"
+        if is_dict_key:  # pydantic's location of a mapping's key: (..., key, "[key]")
+            loc = loc[:-2]
         key = ".".join(str(x) for x in loc)
         msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        parts.append(f"{where + ': ' if where else ''}{key + ': ' if key else ''}{msg}")
-    return "; ".join(parts)
+        kind = err["type"]
+        if kind == "string_type" and not isinstance(err.get("input"), (dict, list)):
+            # YAML reads yes/no/on/off/null/numbers as non-text: say what it read.
+            what = "a key" if is_dict_key else "a value"
+            msg = (f"{what} is not text: YAML read {yaml.safe_dump(err.get('input')).splitlines()[0]!s}"
+                   " here; put the text in quotes")
+        elif kind == "missing":
+            msg = "required key is missing"
+        elif kind == "extra_forbidden":
+            msg = "unknown key" + _did_you_mean(str(loc[-1]) if loc else "", definition)
+        elif kind == "union_tag_not_found":
+            key, msg = "kind", f"missing: want one of {', '.join(KINDS)}"
+        elif kind == "union_tag_invalid":
+            key = "kind"
+            msg = f"unknown kind {err['ctx'].get('tag')!r}: want one of {', '.join(KINDS)}"
+        elif kind == "model_attributes_type" or (kind == "model_type" and where):
+            msg = f"a rule must be a mapping of keys, not {_yaml_type(err.get('input'))}"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+            if msg.startswith("swap: "):  # raised by a whole-rule check about one key
+                key, msg = "swap", msg[len("swap: "):]
+        lines.append(": ".join(x for x in (where, key, msg) if x))
+    return lines
+
+
+def _did_you_mean(key: str, definition) -> str:
+    known = set()
+    for model in (ExistenceRule, SubstitutionRule, Pack):
+        known |= {f.alias or n for n, f in model.model_fields.items()}
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.7)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# -- building rules ---------------------------------------------------------------------------
 
 
 def _doc(defn: _RuleBase) -> str:
@@ -142,49 +359,123 @@ def _doc(defn: _RuleBase) -> str:
 
 
 def _build(defn: _RuleBase, path: Path) -> type[Rule]:
-    flags = re.IGNORECASE if defn.ignore_case else 0
     attrs = dict(
         code=defn.code, name=defn.name, severity=defn.severity, default_enabled=defn.enabled,
-        summary=defn.summary, origin=f"rule pack {path.name}", __doc__=_doc(defn),
-        definition=defn,
+        summary=defn.summary.strip(), origin=f"rule pack {path.name}", pack_path=str(path),
+        __doc__=_doc(defn), __module__=__name__, definition=defn,
     )
+    flags = re.IGNORECASE if defn.ignore_case else 0
     if isinstance(defn, ExistenceRule):
-        alternatives = [_word_pattern(t) for t in defn.tokens] + list(defn.patterns)
-        attrs.update(pattern=re.compile("|".join(f"(?:{a})" for a in alternatives), flags),
-                     fixable="never")
+        # One regex per entry: user patterns may hold inline flags, backreferences or group
+        # names that would break (or change meaning) if joined into one alternation.
+        regexes = list(phrase_regexes(tuple(defn.tokens), defn.ignore_case))
+        regexes += [re.compile(p, flags) for p in defn.patterns]
+        attrs.update(regexes=tuple(regexes), fixable="never")
         base = _ExistenceRule
     else:
-        keys = sorted(defn.swap, key=len, reverse=True)
-        attrs.update(pattern=re.compile("|".join(_word_pattern(k) for k in keys), flags),
+        attrs.update(regexes=_swap_regexes(defn), lookup=_swap_lookup(defn),
                      fixable="never" if defn.fix == "display" else "always")
         base = _SubstitutionRule
     return type(f"Pack_{defn.code}", (base,), attrs)
 
 
-def _word_pattern(phrase: str) -> str:
-    """A literal phrase that matches only as whole words (spaces match any run of spaces)."""
-    body = r"\s+".join(re.escape(w) for w in phrase.split())
-    left = r"(?<![\w])" if phrase[:1].isalnum() or phrase[:1] == "_" else ""
-    right = r"(?![\w])" if phrase[-1:].isalnum() or phrase[-1:] == "_" else ""
-    return f"{left}{body}{right}"
+def _fold(text: str, ignore_case: bool) -> str:
+    text = " ".join(text.split())
+    return text.casefold() if ignore_case else text
+
+
+def _swap_lookup(defn: SubstitutionRule) -> dict[str, str]:
+    return {_fold(k, defn.ignore_case): v for k, v in defn.swap.items()}
+
+
+def _swap_regexes(defn: SubstitutionRule) -> tuple[re.Pattern, ...]:
+    return phrase_regexes(tuple(defn.swap), defn.ignore_case)
+
+
+@functools.lru_cache(maxsize=64)
+def phrase_regexes(phrases: tuple[str, ...], ignore_case: bool = False) -> tuple[re.Pattern, ...]:
+    """Regexes matching the literal phrases as whole words; a space in a phrase matches any
+    run of white space (a line break included).
+
+    A boundary is checked only at an end of a phrase that is itself a word character, so
+    ``C++`` and ``.NET`` work, and a phrase in a script without spaces needs none.
+
+    Phrases that need the same boundaries share one regex, the boundary written once around
+    an alternation: the boundary classes are large, and repeating them per phrase makes a list
+    of a hundred names take the regex compiler half a second. Within a regex the longest phrase
+    comes first; across regexes :meth:`_PackRule._matches` keeps the longest match at a place.
+    """
+    groups: dict[tuple[bool, bool], list[str]] = {}
+    for phrase in phrases:
+        edges = (is_word_char(phrase[:1]), is_word_char(phrase[-1:]))
+        groups.setdefault(edges, []).append(phrase)
+    flags = re.IGNORECASE if ignore_case else 0
+    out = []
+    for (left, right), members in sorted(groups.items()):
+        body = "|".join(_phrase_body(m) for m in sorted(members, key=len, reverse=True))
+        out.append(re.compile(f"{LEFT_BOUNDARY if left else ''}(?:{body}){RIGHT_BOUNDARY if right else ''}", flags))
+    return tuple(out)
+
+
+def _phrase_body(phrase: str) -> str:
+    return r"\s+".join(re.escape(w) for w in phrase.split())
+
+
+def match_case(found: str, replacement: str) -> str:
+    """For ignore-case rules: give an all-lowercase replacement the shape of what was found
+    ("Utilize" → "Use", "UTILIZE" → "USE"). A replacement with capitals of its own is a
+    spelling ("GitHub") and is kept as written."""
+    if replacement != replacement.lower():
+        return replacement
+    letters = [c for c in found if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return replacement.upper()
+    if letters and letters[0].isupper():
+        for i, c in enumerate(replacement):
+            if c.isalpha():
+                return replacement[:i] + c.upper() + replacement[i + 1:]
+    return replacement
+
+
+def keep_spacing(found: str, replacement: str) -> str:
+    """Keep the original line breaks when a phrase split across lines keeps its word count."""
+    gaps = re.findall(r"\s+", found)
+    words = replacement.split(" ")
+    if not any("\n" in g or "\r" in g for g in gaps) or len(words) != len(gaps) + 1:
+        return replacement
+    out = words[0]
+    for gap, word in zip(gaps, words[1:]):
+        out += gap + word
+    return out
 
 
 class _PackRule(Rule):
-    pattern: re.Pattern
+    regexes: tuple[re.Pattern, ...]
     definition: _RuleBase
+    pack_path: str
 
     def _matches(self, ctx):
+        """Non-overlapping matches of all the rule's regexes outside excluded text, in order
+        (at one place the longest match wins)."""
         text = ctx.source.text
         skip = excluded_ranges(ctx) if self.definition.scope == "prose" else None
-        for m in self.pattern.finditer(text):
-            if m.start() == m.end():
-                continue
-            if skip is not None and skip.overlaps(m.start(), m.end()):
-                continue
-            yield m
+        found = []
+        for rx in self.regexes:
+            for m in rx.finditer(text):
+                if m.start() == m.end():
+                    continue
+                if skip is not None and skip.overlaps(m.start(), m.end()):
+                    continue
+                found.append(m)
+        found.sort(key=lambda m: (m.start(), -m.end()))
+        end = -1
+        for m in found:
+            if m.start() >= end:
+                end = m.end()
+                yield m
 
     def _message(self, match: str, replacement: str = "") -> str:
-        return self.definition.message.format(match=match, replacement=replacement)
+        return self.definition.message.format(match=" ".join(match.split()), replacement=replacement)
 
 
 class _ExistenceRule(_PackRule):
@@ -194,17 +485,20 @@ class _ExistenceRule(_PackRule):
 
 
 class _SubstitutionRule(_PackRule):
+    lookup: dict[str, str]
+
     def check(self, ctx):
         defn: SubstitutionRule = self.definition  # type: ignore[assignment]
-        lookup = {k.lower() if defn.ignore_case else k: v for k, v in defn.swap.items()}
         for m in self._matches(ctx):
             found = m.group()
-            key = found.lower() if defn.ignore_case else found
-            right = lookup.get(key)
-            if right is None:  # whitespace inside a phrase differed: normalise it
-                right = lookup.get(" ".join(key.split()), "")
+            right = self.lookup.get(_fold(found, defn.ignore_case))
+            if right is None:  # cannot happen: the pattern is built from the keys
+                continue
+            if defn.ignore_case:
+                right = match_case(found, right)
+            right = keep_spacing(found, right)
             if right == found:
                 continue
-            fix = Fix.replace(m.start(), m.end(), right, f"Replace with `{right}`",
+            fix = Fix.replace(m.start(), m.end(), right, f"Replace with `{' '.join(right.split())}`",
                               Applicability(defn.fix))
-            yield self.finding(m.start(), m.end(), self._message(found, right), fix=fix)
+            yield self.finding(m.start(), m.end(), self._message(found, " ".join(right.split())), fix=fix)

@@ -9,14 +9,17 @@ folder shipped with talklint and from folders named in config (``rule-packs``).
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from .declarative import PackError, load_pack
+from .finding import Severity
 from .rule import CODE_PATTERN, DOC_SECTIONS, NAME_PATTERN, Rule, iter_rule_classes
 
 ENTRY_POINT_GROUP = "talklint.rules"
+FIXABLE_VALUES = ("never", "sometimes", "always")
 
 
 class RegistryError(Exception):
@@ -28,16 +31,26 @@ class Registry:
     rules: dict[str, type[Rule]] = field(default_factory=dict)  # by code, sorted on demand
 
     def add(self, rule: type[Rule]) -> None:
-        if not CODE_PATTERN.match(getattr(rule, "code", "")):
-            raise RegistryError(f"{rule.__module__}.{rule.__name__}: bad rule code {getattr(rule, 'code', None)!r}")
-        if not NAME_PATTERN.match(getattr(rule, "name", "")):
-            raise RegistryError(f"{rule.code}: bad rule name {getattr(rule, 'name', None)!r}")
+        where = _describe_rule(rule)
+        if not CODE_PATTERN.match(str(getattr(rule, "code", ""))):
+            raise RegistryError(f"{where}: bad rule code {getattr(rule, 'code', None)!r} "
+                                "(want 1-4 capital letters and 3 digits, like 'TL201')")
+        if not NAME_PATTERN.match(str(getattr(rule, "name", ""))):
+            raise RegistryError(f"{where}: bad rule name {getattr(rule, 'name', None)!r} "
+                                "(want kebab-case, like 'trailing-whitespace')")
+        if getattr(rule, "fixable", None) not in FIXABLE_VALUES:
+            raise RegistryError(f"{where}: bad 'fixable' {rule.fixable!r} "
+                                f"(want one of {', '.join(FIXABLE_VALUES)})")
+        if not isinstance(getattr(rule, "severity", None), Severity):
+            raise RegistryError(f"{where}: bad 'severity' {rule.severity!r} (want a talklint.finding.Severity)")
         old = self.rules.get(rule.code)
         if old is not None and old is not rule:
-            raise RegistryError(f"rule code {rule.code} is defined twice: by {old.origin} and by {rule.origin}")
+            raise RegistryError(f"rule code {rule.code} is defined twice: by {_describe_rule(old)} "
+                                f"and by {where}")
         clash = self.by_name(rule.name)
         if clash is not None and clash is not rule:
-            raise RegistryError(f"rule name {rule.name!r} is used by {clash.code} and {rule.code}")
+            raise RegistryError(f"rule name {rule.name!r} is used twice: by {_describe_rule(clash)} "
+                                f"and by {where}")
         self.rules[rule.code] = rule
 
     def by_name(self, name: str) -> type[Rule] | None:
@@ -66,41 +79,93 @@ def pack_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
+def _describe_rule(rule: type[Rule]) -> str:
+    """``TL901 unreadable-file (talklint.checks.tool.UnreadableFile, from talklint)``."""
+    label = " ".join(str(x) for x in (getattr(rule, "code", ""), getattr(rule, "name", "")) if x)
+    defined = f"{rule.__module__}.{rule.__qualname__}"
+    if getattr(rule, "definition", None) is not None:  # a rule-pack rule: the class is generated
+        defined = ""
+    where = ", ".join(x for x in (defined, f"from {getattr(rule, 'origin', '?')}") if x)
+    return f"{label} ({where})" if label else where
+
+
+def _plugin_label(ep) -> str:
+    dist = getattr(ep, "dist", None)
+    name = f"plugin {dist.name}" if dist is not None else f"plugin {ep.name!r}"
+    return f"{name} (entry point {ep.name} = {ep.value})"
+
+
 def _load_entry_point(ep) -> list[type[Rule]]:
+    label = _plugin_label(ep)
     try:
         obj = ep.load()
     except Exception as exc:  # a broken plugin must not take talklint down with a traceback
-        raise RegistryError(f"plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from None
+        detail = f"{type(exc).__name__}: {exc}"
+        raise RegistryError(f"{label} failed to load: {detail}") from None
     if inspect.ismodule(obj):
-        objs = [v for _, v in inspect.getmembers(obj)]
+        # Classes defined in the module or its submodules, not those it merely imports.
+        objs = [v for _, v in inspect.getmembers(obj, inspect.isclass)
+                if v.__module__ == obj.__name__ or v.__module__.startswith(obj.__name__ + ".")]
     elif inspect.isclass(obj):
         objs = [obj]
     else:
-        objs = list(obj)
+        try:
+            objs = list(obj)
+        except TypeError:
+            raise RegistryError(f"{label}: the entry point must name a Rule class, a list of Rule "
+                                f"classes or a module, not {type(obj).__name__}") from None
     rules = list(iter_rule_classes(objs))
+    if not rules:
+        raise RegistryError(f"{label} provides no rules (no subclass of talklint.rule.Rule with a code)")
     dist = getattr(ep, "dist", None)
     for r in rules:
-        if dist is not None and dist.name != "talklint" and r.origin == "talklint":
+        if (dist is not None and _norm(dist.name) != "talklint" and "origin" not in vars(r)
+                and r.__module__.split(".")[0] != "talklint"):
             r.origin = f"plugin {dist.name}"
     return rules
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _entry_points() -> list:
+    """The ``talklint.rules`` entry points, talklint's own first, then by distribution name,
+    so that which of two clashing rules is reported first does not depend on sys.path."""
+    eps = list(metadata.entry_points(group=ENTRY_POINT_GROUP))
+
+    def key(ep):
+        dist = getattr(ep, "dist", None)
+        name = _norm(dist.name) if dist is not None else ""
+        return (name != "talklint", name, ep.name)
+
+    return sorted(eps, key=key)
 
 
 def load_registry(extra_pack_dirs: list[Path] | tuple = ()) -> Registry:
     """Collect built-in rules, plugins and rule packs. Raises RegistryError or PackError."""
     reg = Registry()
-    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+    builtin_seen = False
+    for ep in _entry_points():
+        dist = getattr(ep, "dist", None)
+        if dist is not None and _norm(dist.name) == "talklint":
+            builtin_seen = True
         for rule in _load_entry_point(ep):
             reg.add(rule)
-    if not reg.rules:  # running from a source tree that was never installed
+    if not builtin_seen:  # running from a source tree that was never installed
         from .checks import RULES
 
         for rule in RULES:
             reg.add(rule)
     folders = [d for d in [builtin_pack_dir()] if d is not None] + [Path(d) for d in extra_pack_dirs]
+    seen: set[Path] = set()
     for folder in folders:
         if not folder.is_dir():
             raise PackError(f"{folder}: rule-pack folder not found")
         for path in pack_files(folder):
+            if path.resolve() in seen:  # the same folder named twice
+                continue
+            seen.add(path.resolve())
             for rule in load_pack(path):
                 reg.add(rule)
     return reg

@@ -1,5 +1,12 @@
 """Built-in rules, one family per module. ``RULES`` is what the entry point registers."""
 
-from . import tool
+from . import encoding, frontmatter, invisible, structure, tool, whitespace
 
-RULES = [*tool.RULES]
+RULES = [
+    *encoding.RULES,
+    *whitespace.RULES,
+    *invisible.RULES,
+    *frontmatter.RULES,
+    *structure.RULES,
+    *tool.RULES,
+]
