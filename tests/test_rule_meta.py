@@ -22,9 +22,6 @@ FIXTURE_EXEMPT = {
     "TL906": "fix-not-converged comes from the fixer (rules whose fixes undo each other), not from linting a file",
 }
 
-# tool.py's engine rules set no `summary` yet; `talklint rules` falls back to the docstring's
-# first sentence, which is long. Remove a code here once its class has a summary.
-NO_SUMMARY_YET = {"TL901", "TL902", "TL903", "TL904", "TL905", "TL906"}
 
 
 def _ids(rules):
@@ -43,9 +40,7 @@ def test_metadata(rule):
     assert rule.one_line() and "\n" not in rule.one_line()
 
 
-@pytest.mark.parametrize("rule", [
-    pytest.param(r, marks=pytest.mark.xfail(strict=True, reason="tool.py sets no summary"))
-    if r.code in NO_SUMMARY_YET else r for r in RULES], ids=_ids(RULES))
+@pytest.mark.parametrize("rule", RULES, ids=_ids(RULES))
 def test_summary(rule):
     assert rule.summary.strip() and "\n" not in rule.summary
 

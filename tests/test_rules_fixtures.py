@@ -274,11 +274,9 @@ def test_messages():
 
 
 def test_dominant_terminator_tie_and_none():
-    from talklint.checks.whitespace import dominant_terminator
-
-    assert dominant_terminator(Source.from_text("x", "a\r\nb\n")) == "\n"
-    assert dominant_terminator(Source.from_text("x", "a\r\nb\rc")) == "\r\n"
-    assert dominant_terminator(Source.from_text("x", "single line")) == "\n"
+    assert Source.from_text("x", "a\r\nb\n").dominant_terminator() == "\n"
+    assert Source.from_text("x", "a\r\nb\rc").dominant_terminator() == "\r\n"
+    assert Source.from_text("x", "single line").dominant_terminator() == "\n"
 
 
 # -- real pages stay clean ------------------------------------------------------------------------

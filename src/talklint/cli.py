@@ -236,10 +236,13 @@ def rules(output_format, config_file) -> None:
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
+    code_width = max((len(r["code"]) for r in rows), default=5)
+    name_width = max((len(r["name"]) for r in rows), default=20)
     for row in rows:
         fix = {"always": "fix", "sometimes": "fix?", "never": ""}[row["fixable"]]
         default = "" if row["default"] else " (off by default)"
-        click.echo(f"{row['code']}  {row['name']:<28} {fix:<4}  {row['severity']:<7}  {row['summary']}{default}")
+        click.echo(f"{row['code']:<{code_width}}  {row['name']:<{name_width}}  {fix:<4}  "
+                   f"{row['severity']:<7}  {row['summary']}{default}")
 
 
 @cli.command()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,14 +98,9 @@ def _with_line_endings(source: Source, edit: Edit) -> Edit:
     replaced = source.text[edit.start:edit.end]
     if "\n" in replaced or "\r" in replaced:
         return edit
-    term = source.terminators[source.line_index(edit.start)] or _dominant(source)
+    term = source.terminators[source.line_index(edit.start)] or source.dominant_terminator()
     normal = edit.replacement.replace("\r\n", "\n").replace("\r", "\n")
     return Edit(edit.start, edit.end, normal.replace("\n", term))
-
-
-def _dominant(source: Source) -> str:
-    counts = Counter(t for t in source.terminators if t)
-    return counts.most_common(1)[0][0] if counts else "\n"
 
 
 def choose_fixes(findings: list[Finding], policy: FixPolicy) -> list[tuple[Finding, Fix]]:

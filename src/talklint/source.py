@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 UTF8_BOM = b"\xef\xbb\xbf"
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_PREFERENCE = ("\n", "\r\n", "\r")  # tie-break order for the dominant line ending
 # Bytes that are not valid UTF-8 come back from ``surrogateescape`` as U+DC80..U+DCFF,
 # one character per byte, so their byte values and positions survive decoding.
 _ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
@@ -66,7 +68,12 @@ class Source:
 
     @classmethod
     def from_text(cls, path: str, text: str) -> "Source":
-        return cls(path=path, text=text, raw=text.encode("utf-8", "surrogatepass"))
+        """A Source for text already in memory; a leading BOM is taken off, as from bytes."""
+        bom = text.startswith("\ufeff")
+        if bom:
+            text = text[1:]
+        raw = (UTF8_BOM if bom else b"") + text.encode("utf-8", "surrogatepass")
+        return cls(path=path, text=text, raw=raw, bom=bom)
 
     def _index_lines(self) -> None:
         starts = [0]
@@ -118,6 +125,15 @@ class Source:
         for i in range(self.line_count):
             s, e = self.line_starts[i], self.line_ends[i]
             yield i + 1, s, self.text[s:e]
+
+    def terminator_counts(self) -> "Counter[str]":
+        return Counter(t for t in self.terminators if t)
+
+    def dominant_terminator(self) -> str:
+        """The most frequent line terminator; LF on a tie or when there is none, since LF is
+        what git, editors and site generators expect by default."""
+        counts = self.terminator_counts()
+        return max(_PREFERENCE, key=lambda t: (counts[t], -_PREFERENCE.index(t)))
 
     def byte_offset(self, offset: int) -> int:
         """Byte offset (after any BOM) of a character offset, for encoding messages."""

@@ -34,6 +34,7 @@ class UnreadableFile(EngineRule):
     """
 
     code = "TL901"
+    summary = "A path that could not be read"
     name = "unreadable-file"
     severity = Severity.ERROR
 
@@ -55,6 +56,7 @@ class BinaryFile(EngineRule):
     """
 
     code = "TL902"
+    summary = "A binary file (NUL bytes) with a markdown extension"
     name = "binary-file"
     severity = Severity.ERROR
 
@@ -75,6 +77,7 @@ class InternalError(EngineRule):
     """
 
     code = "TL903"
+    summary = "A rule failed with an unexpected error on this file"
     name = "internal-error"
     severity = Severity.ERROR
 
@@ -96,6 +99,7 @@ class InvalidSuppression(EngineRule):
     """
 
     code = "TL904"
+    summary = "A malformed talklint directive or one naming an unknown rule"
     name = "invalid-suppression"
     severity = Severity.WARNING
 
@@ -116,6 +120,7 @@ class UnusedSuppression(EngineRule):
     """
 
     code = "TL905"
+    summary = "A suppression that suppresses nothing"
     name = "unused-suppression"
     severity = Severity.WARNING
 
@@ -139,6 +144,7 @@ class FixNotConverged(EngineRule):
     """
 
     code = "TL906"
+    summary = "Fixes that did not reach a fixed point"
     name = "fix-not-converged"
     severity = Severity.ERROR
 

@@ -7,7 +7,6 @@ form feed inside a line does not shift line numbers.
 from __future__ import annotations
 
 import bisect
-from collections import Counter
 
 from pydantic import Field
 
@@ -15,18 +14,6 @@ from ..finding import Applicability, Fix
 from ..rule import Rule, RuleOptions
 
 TERMINATOR_NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
-# On a tie the first wins: LF is what git, editors and site generators expect by default.
-_PREFERENCE = ("\n", "\r\n", "\r")
-
-
-def terminator_counts(source) -> Counter:
-    return Counter(t for t in source.terminators if t)
-
-
-def dominant_terminator(source) -> str:
-    """The most frequent line terminator of the file; LF on a tie or when there is none."""
-    counts = terminator_counts(source)
-    return max(_PREFERENCE, key=lambda t: (counts[t], -_PREFERENCE.index(t)))
 
 
 def _describe_whitespace(ws: str) -> str:
@@ -221,7 +208,7 @@ class MissingFinalNewline(Rule):
         if not text or text.endswith(("\n", "\r")):
             return
         end = len(text)
-        term = dominant_terminator(source)
+        term = source.dominant_terminator()
         yield self.finding(end, end, "No line break at the end of the file",
                            fix=Fix.replace(end, end, term, f"Add a final {TERMINATOR_NAMES[term]}"))
 
@@ -252,12 +239,12 @@ class MixedLineEndings(Rule):
 
     def check(self, ctx):
         source = ctx.source
-        counts = terminator_counts(source)
+        counts = source.terminator_counts()
         if len(counts) < 2:
             return
-        dominant = dominant_terminator(source)
+        dominant = source.dominant_terminator()
         want = TERMINATOR_NAMES[dominant]
-        summary = ", ".join(f"{counts[t]} {TERMINATOR_NAMES[t]}" for t in _PREFERENCE if counts[t])
+        summary = ", ".join(f"{counts[t]} {TERMINATOR_NAMES[t]}" for t in ("\n", "\r\n", "\r") if counts[t])
         for i, term in enumerate(source.terminators):
             if not term or term == dominant:
                 continue

@@ -16,6 +16,7 @@ FORMATS = {
 @dataclass
 class Summary:
     files: int = 0
+    files_with_findings: int = 0
     findings: int = 0
     fixable: int = 0  # findings with a fix that --fix would apply
     by_code: Counter = field(default_factory=Counter)
@@ -27,6 +28,8 @@ class Summary:
     def add(self, findings, applies, unsafe_available=lambda f: False, fixed: int = 0) -> None:
         self.files += 1
         self.fixed += fixed
+        if findings:
+            self.files_with_findings += 1
         for f in findings:
             self.findings += 1
             self.by_code[f.code] += 1

@@ -89,7 +89,10 @@ class TextReporter(Reporter):
             self.out.write(self._c("ok", f"{fixed}All checks passed ({_files(summary.files)})") + "\n")
             return
         remaining = " remaining" if summary.fixed else ""
-        text = f"{fixed}Found {summary.findings}{remaining} {_findings(summary.findings)} in {_files(summary.files)}."
+        where = _files(summary.files_with_findings)
+        if summary.files != summary.files_with_findings:
+            where += f" ({summary.files} checked)"
+        text = f"{fixed}Found {summary.findings}{remaining} {_findings(summary.findings)} in {where}."
         if summary.fixable:
             text += f" {summary.fixable} fixable with `talklint check {self.fix_hint}`."
         if summary.unsafe_hidden:
