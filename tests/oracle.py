@@ -41,6 +41,117 @@ def invalid_utf8(span_text, source, f):
     return bool(span_text) and set(span_text) == {"\ufffd"} and (f.start, f.end) in runs
 
 
+_ENTITY_REF = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+
+
+def _known_entity(ref):
+    import html.entities
+
+    return ref.startswith("&#") or ref[1:] in html.entities.html5
+
+
+def html_entity(span_text, source, f):
+    """One character reference (``&#8217;``, ``&eacute;``), a double escape (``&amp;#8217;``,
+    ``&amp;amp;amp;copy;``) or a run of two or more space references (``&nbsp; &nbsp;``); the
+    message quotes it, and it is not escaped by a backslash."""
+    text = source.text
+    backslashes = len(text[:f.start]) - len(text[:f.start].rstrip("\\"))
+    if backslashes % 2:
+        return False
+    one = re.fullmatch(_ENTITY_REF, span_text)
+    if one:
+        return _known_entity(span_text) and f"`{span_text}`" in f.message
+    double = re.fullmatch(r"&amp;(?:amp;)*(" + _ENTITY_REF[1:] + ")", span_text)
+    if double:
+        return _known_entity("&" + double.group(1)) and f"`{span_text}`" in f.message
+    refs = re.findall(_ENTITY_REF, span_text)
+    import html as _html
+
+    return (len(refs) >= 2 and re.fullmatch(f"{_ENTITY_REF}(?:[ \t]*{_ENTITY_REF})+", span_text) is not None
+            and all(unicodedata.category(c) == "Zs" for r in refs for c in _html.unescape(r)))
+
+
+def not_utf8(span_text, source, f):
+    """The first run of bytes that is not UTF-8 (its U+FFFD characters)."""
+    if not source.invalid_bytes:
+        return False
+    first = source.invalid_bytes[0]
+    return (f.start, f.end) == (first.offset, first.offset + len(first.data)) and set(span_text) == {"\ufffd"}
+
+
+
+# Mojibake (TL102): independent of talklint.mojibake — Python's own codecs, byte by byte.
+_MOJIBAKE_CODECS = ("cp1252", "cp1254", "latin-1", "mac_roman", "cp1251")
+_LOSS_MODES = {"c1": None, "drop": "", "?": "?", "fffd": "\ufffd"}
+
+
+def _read_as(data: bytes, codec: str, mode: str) -> str:
+    out = []
+    for b in data:
+        try:
+            out.append(bytes([b]).decode(codec))
+        except UnicodeDecodeError:
+            out.append(chr(b) if mode == "c1" else _LOSS_MODES[mode])
+    return "".join(out)
+
+
+def _damages_to(original: str, damaged: str) -> bool:
+    """``original`` becomes ``damaged`` when its UTF-8 is read through one code page (undefined
+    bytes kept as C1, dropped, or replaced by ? or U+FFFD), up to three times over; a final
+    '?' may also be a question mark after a sequence that lost a byte."""
+    layers = [original]
+    for _ in range(3):
+        nxt = []
+        for text in layers:
+            for codec in _MOJIBAKE_CODECS:
+                for mode in _LOSS_MODES:
+                    got = _read_as(text.encode("utf-8"), codec, mode)
+                    if got == damaged:
+                        return True
+                    if mode == "drop" and text.endswith("?") and \
+                            _read_as(text[:-1].encode("utf-8"), codec, mode) + "?" == damaged:
+                        return True
+                    if mode == "c1" and got != text and len(got) <= len(damaged):
+                        nxt.append(got)
+        layers = nxt
+    return False
+
+
+def _could_lead(ch: str) -> bool:
+    """Some code page reads a UTF-8 lead byte (0xC2–0xF4) as this character."""
+    for codec in _MOJIBAKE_CODECS:
+        try:
+            b = ch.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        if len(b) == 1 and 0xC2 <= b[0] <= 0xF4:
+            return True
+    return False
+
+
+def mojibake(span_text, source, f):
+    if not span_text or span_text.isascii() or any(c in "\r\n" for c in span_text):
+        return False
+    if not _could_lead(span_text[0]):
+        return False
+    if f.fix is not None:
+        (edit,) = f.fix.edits
+        return (edit.start, edit.end) == (f.start, f.end) and _damages_to(edit.replacement, span_text)
+    return True
+
+
+def replacement_character(span_text, source, f):
+    placeholders = {i for r in source.invalid_bytes for i in range(r.offset, r.offset + len(r.data))}
+    if not span_text or set(span_text) != {"\ufffd"}:
+        return False
+    if any(i in placeholders for i in range(f.start, f.end)):
+        return False
+    text = source.text
+    # A maximal run of written (not placeholder) replacement characters.
+    left_ok = f.start == 0 or text[f.start - 1] != "\ufffd" or (f.start - 1) in placeholders
+    right_ok = f.end == len(text) or text[f.end] != "\ufffd" or f.end in placeholders
+    return left_ok and right_ok
+
 # -- TL2xx --------------------------------------------------------------------------------------
 
 def trailing_whitespace(span_text, source, f):
@@ -186,6 +297,10 @@ def suppression_comment(span_text, source, f):
 
 ORACLE = {
     "TL101": invalid_utf8,
+    "TL102": mojibake,
+    "TL103": replacement_character,
+    "TL104": html_entity,
+    "TL105": not_utf8,
     "TL201": trailing_whitespace,
     "TL202": missing_final_newline,
     "TL203": mixed_line_endings,
@@ -200,6 +315,221 @@ ORACLE = {
     "TL905": suppression_comment,
     "TL906": _zero_width_at_start,
 }
+
+
+# -- TL211, TL240-TL244: words and spacing in prose (checks/words.py, checks/spacing.py) ----------
+
+_BLANK_CHARS = " \t\u00a0\u202f"
+_misspellings_cache = None
+
+
+def _misspellings():
+    """The misspellings of the shipped list, read from the file itself (first field of each line)."""
+    global _misspellings_cache
+    if _misspellings_cache is None:
+        from pathlib import Path
+
+        path = Path(__file__).resolve().parent.parent / "rules" / "misspellings" / "typos-en.csv"
+        _misspellings_cache = {line.split(",", 1)[0] for line in path.read_text(encoding="utf-8").splitlines()
+                               if line and not line.startswith("#")}
+    return _misspellings_cache
+
+
+def _word_char(ch):
+    return bool(ch) and (ch.isalnum() or ch == "_")
+
+
+def misspelling(span_text, source, f):
+    """A whole word of ASCII letters (no letter, digit or underscore of any script beside it)
+    that is on the shipped list of misspellings."""
+    text = source.text
+    if not re.fullmatch(r"[A-Za-z]+", span_text):
+        return False
+    if _word_char(text[f.start - 1:f.start]) or _word_char(text[f.end:f.end + 1]):
+        return False
+    return span_text.lower() in _misspellings()
+
+
+def repeated_word(span_text, source, f):
+    """A whole word equal (in any case) to the word before it, with only blanks, or one line
+    break (and block-quote markers), between the two."""
+    text = source.text
+    if not re.fullmatch(r"[A-Za-z]+", span_text) or _word_char(text[f.end:f.end + 1]):
+        return False
+    m = re.search(r"(?<![A-Za-z0-9_])([A-Za-z]+)(?:[ \t]+|[ \t]*(?:\r\n|\r|\n)[ \t>]*)\Z",
+                  text[max(0, f.start - 200):f.start])
+    return m is not None and m.group(1).lower() == span_text.lower()
+
+
+def space_before_punctuation(span_text, source, f):
+    """All the blanks between a visible character and one of , . ; : ! ?"""
+    text = source.text
+    if not span_text or any(c not in _BLANK_CHARS for c in span_text):
+        return False
+    before = text[f.start - 1:f.start]
+    return bool(before) and not before.isspace() and text[f.end:f.end + 1] in tuple(",.;:!?")
+
+
+def missing_space_after_sentence(span_text, source, f):
+    """One . ! or ? between two lower-case ASCII letters and a capital followed by a lower-case
+    letter."""
+    text = source.text
+    return (span_text in (".", "!", "?") and re.fullmatch(r"[a-z]{2}", text[f.start - 2:f.start]) is not None
+            and re.fullmatch(r"[A-Z][a-z]", text[f.end:f.end + 2]) is not None)
+
+
+def double_space(span_text, source, f):
+    """A whole run of two or more spaces with visible characters on both sides."""
+    text = source.text
+    if len(span_text) < 2 or set(span_text) != {" "}:
+        return False
+    before, after = text[f.start - 1:f.start], text[f.end:f.end + 1]
+    return bool(before) and bool(after) and not before.isspace() and not after.isspace()
+
+
+def misplaced_nbsp(span_text, source, f):
+    """Blanks holding a no-break space, after a visible character: the whole run when a visible
+    character follows, or, at the end of a line, the run up to its last no-break space."""
+    text = source.text
+    if not span_text or any(c not in _BLANK_CHARS for c in span_text):
+        return False
+    if "\u00a0" not in span_text and "\u202f" not in span_text:
+        return False
+    before = text[f.start - 1:f.start]
+    if not before or before.isspace():
+        return False
+    after = text[f.end:f.end + 1]
+    if after and not after.isspace():
+        return True  # between two visible characters: the whole run
+    if span_text[-1] not in "\u00a0\u202f":
+        return False
+    rest = re.match(r"[^\r\n]*", text[f.end:]).group()
+    return rest.strip(" \t") == ""
+
+
+ORACLE.update({
+    "TL211": misspelling,
+    "TL240": repeated_word,
+    "TL241": space_before_punctuation,
+    "TL242": missing_space_after_sentence,
+    "TL243": double_space,
+    "TL244": misplaced_nbsp,
+})
+
+
+# -- TL221, TL222, TL230, TL231: scraping and translation residue (checks/residue.py) ----------
+
+def glued_words(span_text, source, f):
+    """The span is one whole token of ASCII letters and digits, and the fix inserts one space
+    strictly inside it, where a digit or lowercase letter meets a capital (or a year meets the
+    comment count written after it)."""
+    if not re.fullmatch(r"[A-Za-z0-9]+", span_text):
+        return False
+    text = source.text
+
+    def alnum(ch):
+        return ch.isascii() and ch.isalnum()
+
+    if (f.start > 0 and alnum(text[f.start - 1])) or (f.end < len(text) and alnum(text[f.end])):
+        return False
+    if f.fix is None or len(f.fix.edits) != 1:
+        return False
+    edit = f.fix.edits[0]
+    if not (edit.start == edit.end and edit.replacement == " " and f.start < edit.start < f.end):
+        return False
+    left, right = text[f.start:edit.start], text[edit.start:f.end]
+    if re.fullmatch(r"(?:19|20)[0-9]{2}", left) and right.isdigit():
+        return re.match(r"\s*(?:Comments?|Responses?)\b", text[f.end:]) is not None
+    return (left[-1].isdigit() or left[-1].islower()) and right[0].isupper()
+
+
+_CJK_LETTER = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+                         "\U00020000-\U0003134f]")
+
+
+def stray_fragment(span_text, source, f):
+    """A lowercase ASCII word, with or without a leading dot, right after a CJK letter; a
+    glued word is followed by a CJK letter too, a dotted one by a CJK letter, punctuation
+    or the end of the line."""
+    m = re.fullmatch(r"(\.?)[a-z]+", span_text)
+    if not m:
+        return False
+    text = source.text
+    before = text[f.start - 1] if f.start else ""
+    after = text[f.end] if f.end < len(text) else ""
+    if not before or not _CJK_LETTER.fullmatch(before):
+        return False
+    if after and _CJK_LETTER.fullmatch(after):
+        return True
+    return bool(m.group(1)) and (not after.strip() or unicodedata.category(after).startswith("P"))
+
+
+_CUE_WORD = re.compile(r"(?i)\b(?:with|in|applau\w*|laugh\w*|paus\w*|music|smil\w*|grin\w*|cheer\w*|"
+                       r"beat|sigh\w*|nod\w*|gestur\w*|clap\w*|silence|drum\s*roll|inaudible|"
+                       r"crosstalk|audience|slide|turns?|looks?|points?|walks?|leans?|upbeat|"
+                       r"excited\w*|enthusias\w*|\w+ly)\b")
+
+
+def stage_direction(span_text, source, f):
+    """One bracketed or parenthesised phrase of a few words holding a cue word, on one line;
+    a bracket is no link, image, reference or footnote."""
+    m = re.fullmatch(r"\[([^\[\]\r\n]+)\]|\(([^()\r\n]+)\)", span_text)
+    if not m:
+        return False
+    text = source.text
+    if span_text[0] == "[":
+        if text[f.end:f.end + 1] in ("(", "[", ":") or (f.start and text[f.start - 1] in "!]\\"):
+            return False
+    inner = m.group(1) or m.group(2)
+    return 1 <= len(inner.split()) <= 8 and not inner.startswith("^") and _CUE_WORD.search(inner) is not None
+
+
+def _boilerplate_vocabulary():
+    from pathlib import Path
+
+    import talklint.checks as checks
+
+    pack = yaml.safe_load((Path(checks.__file__).parent / "boilerplate.yaml").read_text(encoding="utf-8"))
+    phrases = [p.casefold() for e in pack["entries"] for p in e.get("phrases", [])]
+    patterns = [re.compile(p, re.IGNORECASE) for e in pack["entries"] for p in e.get("patterns", [])]
+    return phrases, patterns
+
+
+_BOILERPLATE = None
+_AUTHOR_LINE = re.compile(r"[•·▪◦‣]\s*[A-Z]\S*(?:\s+[A-Z]\S*){1,3}")
+
+
+def scraped_boilerplate(span_text, source, f):
+    """The whole content of one line (first to last non-blank character) that holds a phrase
+    of the pack or a match of one of its patterns, or the `• Name` line of an author box;
+    the fix deletes a range of whole lines that includes it."""
+    global _BOILERPLATE
+    if _BOILERPLATE is None:
+        _BOILERPLATE = _boilerplate_vocabulary()
+    if not span_text or any(c in span_text for c in "\r\n"):
+        return False
+    i = _line_index(source, f.start)
+    line_start, line_end = source.line_starts[i], source.line_ends[i]
+    line = source.text[line_start:line_end]
+    if span_text != line.strip(BLANKS) or f.start != line_start + len(line) - len(line.lstrip(BLANKS)):
+        return False
+    if f.fix is None or len(f.fix.edits) != 1:
+        return False
+    edit = f.fix.edits[0]
+    if edit.replacement or not (edit.start <= line_start and edit.end >= line_end):
+        return False
+    phrases, patterns = _BOILERPLATE
+    folded = " ".join(span_text.split()).casefold()
+    return (any(p in folded for p in phrases) or any(rx.search(span_text) for rx in patterns)
+            or _AUTHOR_LINE.fullmatch(span_text) is not None)
+
+
+ORACLE.update({
+    "TL221": stage_direction,
+    "TL222": scraped_boilerplate,
+    "TL230": glued_words,
+    "TL231": stray_fragment,
+})
 
 
 # -- declarative rules (YAML rule packs) ------------------------------------------------------------

@@ -327,7 +327,8 @@ def test_failure_leaves_nothing_behind(page, monkeypatch):
 
 def test_invalid_utf8_file_is_not_rewritten(tmp_path):
     p = tmp_path / "latin1.md"
-    data = "Caf\u00e9 talk   \n".encode("latin-1")
+    # UTF-8 text with one Latin-1 byte pasted in: damage (TL101), not a whole-file encoding (TL105)
+    data = "Caf\u00e9 talk   \n".encode("utf-8") + "Z\u00fcrich\n".encode("latin-1")
     p.write_bytes(data)
     r = run("check", "--fix", "latin1.md", cwd=tmp_path)
     assert p.read_bytes() == data
@@ -359,10 +360,11 @@ def test_fix_seeds_changes_only_what_safe_fixes_claim(tmp_path):
                 edits.append(Edit(start, end, e["content"]))
         expected = apply_edits(source.text, edits).encode("utf-8")
         assert (seeds / name).read_bytes() == expected, name
-    # The diff shown by --diff is exactly those changes: every changed line only lost
-    # trailing whitespace or gained its final newline.
-    removed = [l[1:] for l in diff.splitlines() if l.startswith("-") and not l.startswith("---")]
-    added = [l[1:] for l in diff.splitlines() if l.startswith("+") and not l.startswith("+++")]
-    assert len(removed) == len(added) > 0
-    for old, new in zip(removed, added):
-        assert old.rstrip() == new.rstrip() and len(new) <= len(old) or old == "\\ No newline at end of file"
+    # What --diff showed beforehand is exactly what --fix then wrote.
+    from talklint.engine import unified_diff
+
+    shown = "".join(
+        unified_diff(f"seeds/{name}", Source.from_bytes(name, data).text,
+                     Source.from_bytes(name, (seeds / name).read_bytes()).text)
+        for name, data in sorted(before.items()))
+    assert diff == shown and diff

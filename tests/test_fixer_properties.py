@@ -59,7 +59,12 @@ def check_properties(raw: bytes, policy: FixPolicy) -> None:
     if len(styles) == 1:
         assert {t for t in Source.from_text("x", text).terminators if t} <= styles
     # Text is local: every original line without a fixable finding is still there, verbatim.
-    flagged = {f.line for f in LINTER.lint_source(source, "page.md") if policy.applies(f)}
+    flagged = set()
+    for f in LINTER.lint_source(source, "page.md"):
+        if policy.applies(f):  # its line, and every line its edits cover (TL105 transcodes them all)
+            flagged.add(f.line)
+            for line, _, end_line, _ in f.edit_positions:
+                flagged.update(range(line, end_line + 1))
     kept = split_lines(text)
     for number, line in enumerate(split_lines(source.text), start=1):
         if number not in flagged and number + 1 not in flagged:  # a fix may touch the line break before

@@ -9,6 +9,13 @@ A pack is a YAML file holding ``rules:``, a list of rule definitions. Each defin
 ``substitution``
     ``swap`` maps a wrong spelling to the right one; the finding carries a fix.
 
+Both kinds may restrict where a match counts with ``context``: a list of ``{before: REGEX,
+after: REGEX}`` items, of which one must hold (each of its keys), and ``unless``, a list of the
+same items of which none may hold. ``before`` is searched in the text just before the match (up
+to 200 characters, so anchor it with ``$``), ``after`` in the text just after it (anchor it with
+``^``): ``context: [{before: "(?i)\\bstudy\\s+by\\s+$"}]`` accepts `a study by McKenzie` but not
+`Jane McKenzie`. A single item may be written without the list.
+
 Every definition also has ``code``, ``name``, ``message`` (a template that may use ``{match}``
 and, for substitutions, ``{replacement}``) and the documentation ``what``, ``why`` and
 ``example``. Matching is case-sensitive unless ``ignore-case: true``, and by default looks only
@@ -86,6 +93,37 @@ class _Model(BaseModel):
                               alias_generator=lambda s: s.replace("_", "-"))
 
 
+CONTEXT_WINDOW = 200  # characters of text that a context's before/after regex sees
+
+
+class ContextItem(_Model):
+    """Text that must (``context``) or must not (``unless``) surround a match."""
+
+    before: str | None = None
+    after: str | None = None
+
+    @field_validator("before", "after")
+    @classmethod
+    def _regex(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise ValueError(f"{v!r} is not a valid regular expression: {exc}") from None
+        return v
+
+    @model_validator(mode="after")
+    def _something(self):
+        if self.before is None and self.after is None:
+            raise ValueError("a context item needs 'before' or 'after'")
+        return self
+
+
+def _one_or_many(v):
+    return [v] if isinstance(v, dict) else v
+
+
 def _not_blank(v: str) -> str:
     if not v.strip():
         raise ValueError("must not be empty")
@@ -104,6 +142,13 @@ class _RuleBase(_Model):
     summary: str = ""
     ignore_case: bool = False
     scope: Literal["prose", "all"] = "prose"
+    context: list[ContextItem] = []
+    unless: list[ContextItem] = []
+
+    @field_validator("context", "unless", mode="before")
+    @classmethod
+    def _items(cls, v):
+        return _one_or_many(v)
 
     # The placeholders a message may use; substitution rules add {replacement}.
     PLACEHOLDERS: ClassVar[tuple[str, ...]] = ("match",)
@@ -344,7 +389,7 @@ def _describe(exc: ValidationError, data: dict) -> list[str]:
 
 def _did_you_mean(key: str, definition) -> str:
     known = set()
-    for model in (ExistenceRule, SubstitutionRule, Pack):
+    for model in (ExistenceRule, SubstitutionRule, Pack, ContextItem):
         known |= {f.alias or n for n, f in model.model_fields.items()}
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.7)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -363,6 +408,8 @@ def _build(defn: _RuleBase, path: Path) -> type[Rule]:
         code=defn.code, name=defn.name, severity=defn.severity, default_enabled=defn.enabled,
         summary=defn.summary.strip(), origin=f"rule pack {path.name}", pack_path=str(path),
         __doc__=_doc(defn), __module__=__name__, definition=defn,
+        context=_compile_context(defn.context), unless=_compile_context(defn.unless),
+        literals=_literals(defn),
     )
     flags = re.IGNORECASE if defn.ignore_case else 0
     if isinstance(defn, ExistenceRule):
@@ -377,6 +424,30 @@ def _build(defn: _RuleBase, path: Path) -> type[Rule]:
                      fixable="never" if defn.fix == "display" else "always")
         base = _SubstitutionRule
     return type(f"Pack_{defn.code}", (base,), attrs)
+
+
+def _literals(defn: _RuleBase) -> tuple[str, ...] | None:
+    """Strings one of which a text must hold for the rule to match anything (the first word of
+    each phrase), so most files skip the regexes; None when no such list exists (regex
+    patterns, ignore-case)."""
+    if defn.ignore_case or getattr(defn, "patterns", None):
+        return None
+    phrases = list(getattr(defn, "tokens", None) or []) + list(getattr(defn, "swap", None) or {})
+    return tuple(sorted({p.split()[0] for p in phrases if p.split()})) or None
+
+
+def _compile_context(items: list[ContextItem]) -> tuple:
+    return tuple((re.compile(i.before) if i.before is not None else None,
+                  re.compile(i.after) if i.after is not None else None) for i in items)
+
+
+def _context_holds(item, text: str, start: int, end: int) -> bool:
+    before, after = item
+    if before is not None and before.search(text[max(0, start - CONTEXT_WINDOW):start]) is None:
+        return False
+    if after is not None and after.search(text[end:end + CONTEXT_WINDOW]) is None:
+        return False
+    return True
 
 
 def _fold(text: str, ignore_case: bool) -> str:
@@ -453,11 +524,21 @@ class _PackRule(Rule):
     regexes: tuple[re.Pattern, ...]
     definition: _RuleBase
     pack_path: str
+    context: tuple = ()  # compiled (before, after) pairs: one must hold
+    unless: tuple = ()  # compiled (before, after) pairs: none may hold
+    literals: tuple[str, ...] | None = None  # see _literals()
+
+    def _in_context(self, text: str, start: int, end: int) -> bool:
+        if self.context and not any(_context_holds(c, text, start, end) for c in self.context):
+            return False
+        return not any(_context_holds(c, text, start, end) for c in self.unless)
 
     def _matches(self, ctx):
         """Non-overlapping matches of all the rule's regexes outside excluded text, in order
         (at one place the longest match wins)."""
         text = ctx.source.text
+        if self.literals is not None and not any(lit in text for lit in self.literals):
+            return
         skip = excluded_ranges(ctx) if self.definition.scope == "prose" else None
         found = []
         for rx in self.regexes:
@@ -465,6 +546,8 @@ class _PackRule(Rule):
                 if m.start() == m.end():
                     continue
                 if skip is not None and skip.overlaps(m.start(), m.end()):
+                    continue
+                if (self.context or self.unless) and not self._in_context(text, m.start(), m.end()):
                     continue
                 found.append(m)
         found.sort(key=lambda m: (m.start(), -m.end()))

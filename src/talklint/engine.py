@@ -184,13 +184,17 @@ class Linter:
         """Fix one file: to a fixed point, then write it (or diff it, or keep the text)."""
         from .fixer import WriteError, encode, fix_source, write_atomically
 
-        outcome = fix_source(self, source, mode.policy, path)
+        watch = _LastLinted(self)
+        outcome = fix_source(watch, source, mode.policy, path)
         result = FileResult(path, outcome.findings, source)
         if not outcome.changed:
             if mode.stdin_text:
                 result.fixed_text = source.text
             return result
-        if source.invalid_bytes and (not mode.policy.unsafe or any(f.code == "TL101" for f in outcome.findings)):
+        # Whether bytes survive is read from the fixer's last Source, not from TL101 findings,
+        # which --ignore, a suppression or TL105 (a whole-file encoding) can remove.
+        surviving = watch.last.invalid_bytes if watch.last is not None else source.invalid_bytes
+        if source.invalid_bytes and (not mode.policy.unsafe or surviving):
             # Writing would turn the undecodable bytes into U+FFFD for good.
             result.findings = self.lint_source(source, path)
             result.note = "not valid UTF-8: not rewritten (only an unsafe repair that makes it valid may be)"
@@ -219,6 +223,20 @@ class Linter:
         if fix is None or source.binary:
             return FileResult(path, self.lint_source(source, path), source)
         return self.fix_file(source, path, fix)
+
+
+class _LastLinted:
+    """The linter as the fixer sees it, remembering the last Source it linted: the fixer's final
+    text, with the invalid bytes that no fix replaced (``fixer._surviving_invalid``)."""
+
+    def __init__(self, linter: Linter):
+        self.linter = linter
+        self.registry = linter.registry
+        self.last: Source | None = None
+
+    def lint_source(self, source: Source, path: str | None = None) -> list[Finding]:
+        self.last = source
+        return self.linter.lint_source(source, path)
 
 
 def unified_diff(path: str, before: str, after: str) -> str:

@@ -1,6 +1,9 @@
 """Built-in rules, one family per module. ``RULES`` is what the entry point registers."""
 
 from . import encoding, frontmatter, invisible, structure, tool, whitespace
+from . import residue
+from . import spacing, words
+from . import mojibake
 
 RULES = [
     *encoding.RULES,
@@ -9,4 +12,8 @@ RULES = [
     *frontmatter.RULES,
     *structure.RULES,
     *tool.RULES,
+    *residue.RULES,
+    *words.RULES,
+    *spacing.RULES,
+    *mojibake.RULES,
 ]

@@ -41,6 +41,9 @@ _C1 = (
 )
 
 
+_C1_RE = re.compile("[\x80-\x9f]")
+
+
 def char_name(ch: str) -> str:
     o = ord(ch)
     if o < 0x20:
@@ -85,7 +88,10 @@ class InvisibleCharacter(Rule):
     break search ("Django" with a zero width space inside does not match "Django"),
     comparisons of names, slugs and URLs, and YAML values; bidirectional overrides can make
     text read differently from how it is stored. C1 controls are almost always the trace of
-    text decoded with the wrong encoding.
+    text decoded with the wrong encoding: a run of them that lies inside a mojibake span
+    (`â€\u009d` for `”`, Latin-1 `â\u0080\u0099` for `’`) is left to TL102, which
+    reports the whole span with its repair; a run only partly inside one is reported here in
+    full.
 
     ## Example
     ```markdown
@@ -109,8 +115,19 @@ class InvisibleCharacter(Rule):
     fixable = "always"
 
     def check(self, ctx):
+        spans = None
         for m in INVISIBLE.finditer(ctx.source.text):
             run = m.group()
+            if _C1_RE.search(run):
+                # C1 controls inside a mojibake span (â€\x9d for ”) are TL102's, with a repair.
+                if spans is None:
+                    from .mojibake import damage
+
+                    spans = damage(ctx)
+                from .mojibake import in_damage
+
+                if in_damage(spans, m.start(), m.end()):
+                    continue
             plural = "s" if len(run) > 1 else ""
             message = f"Invisible character{plural} {describe(run)}"
             if any(0x80 <= ord(c) <= 0x9F for c in run):

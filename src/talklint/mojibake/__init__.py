@@ -22,6 +22,13 @@ class Damage:
     lossy: bool = False  # bytes were lost (dropped, replaced by ? or U+FFFD)
     verified: bool = False  # re-damaging candidates[0] the same way gives back `damaged` exactly
     notes: list[str] = field(default_factory=list)
+    # Extensions (the fields above are the shared interface):
+    preferred: bool = False  # candidates[0] is ahead of the others on evidence, not just listed first
+    encoding: str = ""  # the code page the UTF-8 bytes were read as, e.g. "Windows-1254"
+    loss: str = ""  # how undefined bytes were lost: "", "dropped", "?" or "U+FFFD"
+    layers: int = 1  # 2 or more for double encoding
+    settled: bool = False  # lossy, but every rebuilt character sits inside a multi-character RGI
+    # emoji sequence (ZWJ, U+FE0F, skin tone) and only one reading does: the lost bytes are pinned
 
     @property
     def unambiguous(self) -> bool:

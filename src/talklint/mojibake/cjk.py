@@ -1,5 +1,919 @@
-"""UTF-8 read through a CJK double-byte code page (placeholder until implemented)."""
+"""UTF-8 read through a CJK double-byte code page: GBK/GB18030, Big5, Shift-JIS, EUC-KR.
+
+``find(text)`` returns a :class:`~talklint.mojibake.Damage` for every span of ``text`` that is
+UTF-8 bytes decoded with one of those code pages (``寮€鏀炬簮`` for 开放源…, ``It鈥檚`` for It’s,
+``Cafﾃｩ`` for Café), and for the literal signatures of damage that cannot be undone
+(``锟斤拷``: U+FFFD U+FFFD read as GBK; ``烫烫烫``/``屯屯屯``: MSVC's uninitialised memory;
+``ï¿½``: U+FFFD read as Windows-1252).
+
+How it works
+------------
+Damage is found by structure, not by statistics over the whole text.
+
+1. Cheap exits: text without any character that can begin a damaged span (CJK ideographs,
+   hangul, half-width katakana, U+FFFD, private use) returns at once.
+2. The text is cut into *tokens*, maximal runs of non-ASCII characters: the wrong decoder
+   re-synchronises on every ASCII byte, so damage never straddles ASCII except for the one
+   ASCII character a dangling lead byte swallowed (which is then inside the token, as the
+   trail byte of a double-byte character).
+3. For each code-page family every token character is mapped back to the bytes the family's
+   codecs decode it from (U+FFFD stands for one lost byte). The byte stream is parsed as
+   UTF-8 from each character that can start a UTF-8 sequence. The parse tolerates exactly
+   what the damage models produce: unknown bytes where U+FFFD stands, continuation bytes
+   dropped at a character boundary (``errors="ignore"``), and a last character cut short at
+   the end of the run. A damaged span is where this parse holds; its boundaries fall on
+   character boundaries of both the damaged and the original text.
+4. A span is reported only when the evidence is strong: the original characters it decodes
+   to must all be plausible (common CJK ideographs, kana, hangul, punctuation, emoji, or
+   accented Latin/Greek/Cyrillic letters of one script), and the span must carry enough
+   UTF-8 structure (each complete three-byte character is two continuation bytes in exactly
+   the right places), weighed against how ordinary the damaged characters themselves are as
+   text (mojibake is made of rare characters). Short spans (one or two damaged characters)
+   need context: adjacent ASCII letters for an accented Latin letter, or other strong damage
+   of the same family in the text.
+5. Repair: unknown bytes are filled with every value the wrong codec could have lost there
+   (a byte it fails to decode before the byte that follows); a candidate is offered only when
+   exactly one filling gives valid characters, and it is *verified* when decoding it again
+   with one of the family's codecs (gbk, gb18030, Windows-936 with ``0x80`` as ``€``, big5,
+   cp950, big5hkscs, shift_jis, cp932, euc_kr, cp949; strict, ``replace`` or ``ignore``)
+   gives back exactly the damaged text. Otherwise the span is reported without a candidate,
+   and ``notes`` say what is known (the partial repair, the number of lost characters).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import Damage
+
+__all__ = ["find"]
+
+# --------------------------------------------------------------------------------------------
+# Quick filters
+
+# A damaged span begins with a character whose wrong-code-page bytes start with a UTF-8 lead
+# byte (C2-F4) or with U+FFFD. In every supported family those characters are ideographs,
+# hangul, half-width katakana (Shift-JIS single bytes), kana (Big5 extensions), private-use
+# characters or U+FFFD itself.
+_TRIGGER = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\ue000-\uf8ff\uf900-\ufaff"
+    "\uff61-\uff9f\ufffd]"
+)
+_TOKEN = re.compile("[^\x00-\x7f]+")
+_FFFD_RUN = re.compile("\ufffd+")
+
+_SIG_FFFD_GBK = re.compile("(?:锟斤拷)+(?:锟斤?)?|锟斤拷")
+_SIG_MSVC = re.compile("烫{3,}|屯{3,}")
+_SIG_FFFD_1252 = re.compile("(?:ï¿½)+")
+
+_W = -1  # an unknown byte (U+FFFD in the damaged text, or a byte that was dropped)
+_DROP = -2  # a byte assumed dropped (errors="ignore") before a character
+
+# --------------------------------------------------------------------------------------------
+# Code pages
 
 
-def find(text: str) -> list:
-    return []
+@dataclass(frozen=True)
+class _Variant:
+    codec: str
+    euro: bool = False  # Windows code page 936 / WHATWG "gbk": byte 0x80 decodes to €
+
+    @property
+    def label(self) -> str:
+        return f"{self.codec}+euro" if self.euro else self.codec
+
+
+@dataclass
+class _Family:
+    key: str
+    model: str
+    codecs: tuple[str, ...]
+    variants: tuple[_Variant, ...]
+    extra: dict[str, tuple[bytes, ...]] = field(default_factory=dict)
+    rev: dict[str, tuple[bytes, ...]] = field(default_factory=dict)  # char -> byte options
+    fails: dict[str, tuple[frozenset, frozenset]] = field(default_factory=dict)
+
+
+_FAMILIES: list[_Family] = [
+    _Family(
+        "gb",
+        "UTF-8 read as GBK",
+        ("gbk", "gb18030"),
+        (_Variant("gbk"), _Variant("gb18030"), _Variant("gbk", True), _Variant("gb18030", True)),
+        {"€": (b"\x80",)},
+    ),
+    _Family(
+        "big5",
+        "UTF-8 read as Big5",
+        ("big5", "cp950", "big5hkscs"),
+        (_Variant("big5"), _Variant("cp950"), _Variant("big5hkscs")),
+    ),
+    _Family(
+        "sjis",
+        "UTF-8 read as Shift-JIS",
+        ("shift_jis", "cp932"),
+        (_Variant("shift_jis"), _Variant("cp932")),
+    ),
+    _Family(
+        "euckr",
+        "UTF-8 read as EUC-KR",
+        ("euc_kr", "cp949"),
+        (_Variant("euc_kr"), _Variant("cp949")),
+    ),
+]
+_BY_KEY = {f.key: f for f in _FAMILIES}
+
+
+@lru_cache(maxsize=None)
+def _codec_table(codec: str) -> tuple[dict[int, str], dict[int, str]]:
+    """(single, pair): bytes 0x80-0xFF that decode alone; two-byte codes that decode to one char."""
+    single: dict[int, str] = {}
+    for b in range(0x80, 0x100):
+        try:
+            single[b] = bytes([b]).decode(codec)
+        except UnicodeDecodeError:
+            pass
+    pair: dict[int, str] = {}
+    for lead in range(0x81, 0xFF):
+        if lead in single:
+            continue
+        trails = range(0x40, 0xFF)
+        parts = b"\n".join(bytes([lead, t]) for t in trails).decode(codec, "replace").split("\n")
+        if len(parts) != len(trails):  # pragma: no cover - defensive
+            continue
+        for t, part in zip(trails, parts):
+            if len(part) == 1 and part != "\ufffd":
+                pair[lead << 8 | t] = part
+    return single, pair
+
+
+def _family(key: str) -> _Family:
+    fam = _BY_KEY[key]
+    if not fam.rev:
+        rev: dict[str, list[bytes]] = {}
+        for codec in fam.codecs:
+            single, pair = _codec_table(codec)
+            for b, ch in single.items():
+                rev.setdefault(ch, [])
+                if bytes([b]) not in rev[ch]:
+                    rev[ch].append(bytes([b]))
+            for code, ch in pair.items():
+                bs = bytes([code >> 8, code & 0xFF])
+                rev.setdefault(ch, [])
+                if bs not in rev[ch]:
+                    rev[ch].append(bs)
+        for ch, opts in fam.extra.items():
+            rev.setdefault(ch, [])
+            for bs in opts:
+                if bs not in rev[ch]:
+                    rev[ch].insert(0, bs)
+        rev.pop("\ufffd", None)
+        fam.rev = {ch: tuple(v) for ch, v in rev.items()}
+    return fam
+
+
+@lru_cache(maxsize=None)
+def _lost_bytes(key: str, nxt: int | None) -> frozenset[int]:
+    """Bytes that some codec of the family cannot decode when followed by ``nxt``.
+
+    These are the only values a U+FFFD (or a dropped byte) can stand for: Python's CJK
+    decoders report one bad byte at a time and go on with the next byte.
+    """
+    fam = _BY_KEY[key]
+    out = set()
+    for codec in fam.codecs:
+        single, pair = _codec_table(codec)
+        for b in range(0x80, 0x100):
+            if b in single:
+                continue
+            if nxt is None or nxt < 0x40 or (b << 8 | nxt) not in pair:
+                out.add(b)
+    return frozenset(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Plausibility of characters
+
+
+@lru_cache(maxsize=None)
+def _charset_rows(codec: str, leads: tuple[int, int], trails: tuple[int, int]) -> frozenset[str]:
+    out = set()
+    for lead in range(leads[0], leads[1] + 1):
+        for t in range(trails[0], trails[1] + 1):
+            try:
+                ch = bytes([lead, t]).decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if len(ch) == 1:
+                out.add(ch)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=None)
+def _common_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """(level1, level2): ideographs and hangul in the common levels of the national standards."""
+    level1 = (
+        _charset_rows("gb2312", (0xB0, 0xD7), (0xA1, 0xFE))  # GB2312 level 1: 3755 hanzi
+        | _charset_rows("big5", (0xA4, 0xC6), (0x40, 0xFE))  # Big5 frequently used: 5401
+        | _charset_rows("euc_jp", (0xB0, 0xCF), (0xA1, 0xFE))  # JIS X 0208 level 1: 2965
+        | _charset_rows("euc_kr", (0xB0, 0xC8), (0xA1, 0xFE))  # KS X 1001 hangul: 2350
+    )
+    level2 = (
+        _charset_rows("gb2312", (0xD8, 0xF7), (0xA1, 0xFE))
+        | _charset_rows("big5", (0xC9, 0xF9), (0x40, 0xFE))
+        | _charset_rows("euc_jp", (0xD0, 0xF4), (0xA1, 0xFE))
+        | _charset_rows("euc_kr", (0xCA, 0xFD), (0xA1, 0xFE))
+    ) - level1
+    return level1, level2
+
+
+# categories of an original (repaired) character
+_HAN1, _HAN2, _HANX, _KANA, _HANGUL, _CJKP, _PUNCT, _EMOJI, _LATIN, _GREEK, _CYR, _ASCII, _FMT, _BAD = (
+    "han1", "han2", "hanx", "kana", "hangul", "cjkp", "punct", "emoji", "latin", "greek", "cyr",
+    "ascii", "fmt", "bad",
+)
+
+
+@lru_cache(maxsize=65536)
+def _category(ch: str) -> str:
+    o = ord(ch)
+    if o < 0x80:
+        return _ASCII if 0x20 <= o < 0x7F else _BAD
+    if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F:
+        level1, level2 = _common_sets()
+        if ch in level1:
+            return _HAN1
+        if ch in level2:
+            return _HAN2
+        return _HANX if unicodedata.category(ch) == "Lo" else _BAD
+    if 0xAC00 <= o <= 0xD7A3:
+        level1, _ = _common_sets()
+        return _HANGUL if ch in level1 else _HAN2
+    if 0x3041 <= o <= 0x3096 or 0x3099 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF or 0xFF61 <= o <= 0xFF9F:
+        return _KANA
+    if 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF60 or 0xFFE0 <= o <= 0xFFE6 or 0x3200 <= o <= 0x33FF:
+        return _CJKP if unicodedata.category(ch) != "Cn" else _BAD
+    if 0x1F000 <= o <= 0x1FAFF or 0x2600 <= o <= 0x27BF or 0x2B00 <= o <= 0x2BFF:
+        return _EMOJI if unicodedata.category(ch) != "Cn" else _BAD
+    if o in (0xFE0F, 0x200D, 0x20E3):
+        return _EMOJI
+    if 0x200B <= o <= 0x200F or o in (0x2060, 0xFEFF):
+        return _FMT
+    if 0x2010 <= o <= 0x205E or 0x20A0 <= o <= 0x20C0 or 0x2100 <= o <= 0x23FF or 0x2460 <= o <= 0x25FF:
+        return _PUNCT if unicodedata.category(ch) not in ("Cn", "Cf") else _BAD
+    if 0xA0 <= o <= 0xBF or o in (0xD7, 0xF7):
+        return _PUNCT
+    cat = unicodedata.category(ch)
+    if 0xC0 <= o <= 0x24F or 0x1E00 <= o <= 0x1EFF:
+        return _LATIN if cat in ("Lu", "Ll") else _BAD
+    if 0x370 <= o <= 0x3FF:
+        return _GREEK if cat in ("Lu", "Ll") else _BAD
+    if 0x400 <= o <= 0x4FF:
+        return _CYR if cat in ("Lu", "Ll") else _BAD
+    for lo, hi, name in _OTHER_SCRIPTS:
+        if lo <= o <= hi:
+            return name if cat in ("Lo", "Mn", "Mc", "Nd", "Lm") else _BAD
+    return _BAD
+
+
+_OTHER_SCRIPTS = ((0x0590, 0x05FF, "hebrew"), (0x0600, 0x06FF, "arabic"), (0x0900, 0x097F, "deva"),
+                  (0x0E00, 0x0E7F, "thai"))
+
+
+_SCRIPT = {_HAN1: "cjk", _HAN2: "cjk", _HANX: "cjk", _KANA: "cjk", _HANGUL: "cjk", _LATIN: "latin",
+           _GREEK: "greek", _CYR: "cyr", "hebrew": "hebrew", "arabic": "arabic", "deva": "deva", "thai": "thai"}
+
+# How ordinary is a character of the damaged text, as text? Mojibake is mostly made of
+# rare ideographs, symbols and half-width katakana; clean text of common ones.
+
+
+@lru_cache(maxsize=None)
+def _everyday() -> frozenset[str]:
+    """Ideographs of everyday text: GB2312 level 1, JIS level 1, and the Big5 frequent
+    characters that Japanese also counts as frequent (traditional forms)."""
+    gb1 = _charset_rows("gb2312", (0xB0, 0xD7), (0xA1, 0xFE))
+    jis1 = _charset_rows("euc_jp", (0xB0, 0xCF), (0xA1, 0xFE))
+    big5_1 = _charset_rows("big5", (0xA4, 0xC6), (0x40, 0xFE))
+    return gb1 | jis1 | (big5_1 & jis1)
+
+
+@lru_cache(maxsize=65536)
+def _ordinary(ch: str) -> float:
+    cat = _category(ch)
+    if cat in (_KANA, _HANGUL, _CJKP) and not 0xFF61 <= ord(ch) <= 0xFF9F:
+        return 1.0
+    if cat in (_HAN1, _HAN2):
+        return 1.0 if ch in _everyday() else 0.4
+    return 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing the re-encoded bytes as UTF-8
+
+
+@dataclass
+class _Slot:
+    """One character of the original text, as far as the parse knows it."""
+
+    data: list[int]  # bytes; _W where unknown
+    k0: int  # first damaged character (token index) holding one of its bytes
+    k1: int  # last one
+    unknown: int = 0  # bytes standing for U+FFFD
+    inserted: int = 0  # bytes assumed dropped
+    truncated: int = 0  # bytes missing at the end of the run
+    region: bool = False  # a stretch of U+FFFD whose characters are not even delimited
+
+    def complete(self) -> bool:
+        return not (self.unknown or self.inserted or self.truncated or self.region)
+
+
+def _seq_len(b: int) -> int:
+    if b < 0x80:
+        return 1
+    if 0xC2 <= b <= 0xDF:
+        return 2
+    if 0xE0 <= b <= 0xEF:
+        return 3
+    if 0xF0 <= b <= 0xF4:
+        return 4
+    return 0
+
+
+def _second_ok(lead: int, b: int) -> bool:
+    if lead == 0xE0:
+        return 0xA0 <= b <= 0xBF
+    if lead == 0xED:
+        return 0x80 <= b <= 0x9F
+    if lead == 0xF0:
+        return 0x90 <= b <= 0xBF
+    if lead == 0xF4:
+        return 0x80 <= b <= 0x8F
+    return 0x80 <= b <= 0xBF
+
+
+def _region_ok(pattern: list[int], at_end: bool) -> bool:
+    """Can a stretch of unknown (_W) and known continuation bytes be cut into UTF-8 sequences
+    whose lead bytes are all unknown? At the end of a run the last one may be cut short."""
+    n = len(pattern)
+    ok = [False] * (n + 1)
+    ok[n] = True
+    for i in range(n - 1, -1, -1):
+        if pattern[i] != _W:
+            continue
+        for ln in (2, 3, 4):
+            if i + ln <= n and ok[i + ln]:
+                ok[i] = True
+                break
+        if not ok[i] and at_end and n - i <= 3:
+            ok[i] = True
+    return ok[0]
+
+
+@dataclass
+class _Parse:
+    start: int
+    end: int  # token index after the last damaged character of the span
+    slots: list[_Slot]
+
+
+def _feed(st: list, b: int, first: bool, k: int) -> bool:
+    """Feed one byte of damaged character k into the parse state ``[cur, need, new_slots]``."""
+    cur = st[0]
+    if cur is not None and cur.region:
+        if b == _W or 0x80 <= b <= 0xBF:
+            cur.data.append(b)
+            cur.k1 = k
+            cur.unknown += b == _W
+            return True
+        if not _region_ok(cur.data, False):
+            return False
+        st[2].append(cur)
+        st[0] = cur = None
+    elif cur is not None:
+        if b == _DROP:
+            cur.data.append(_W)
+            cur.inserted += 1
+            st[1] -= 1
+            if st[1] == 0:
+                st[2].append(cur)
+                st[0] = None
+            return True
+        if b == _W or (0x80 <= b <= 0xBF and (len(cur.data) != 1 or _second_ok(cur.data[0], b))):
+            cur.data.append(b)
+            cur.k1 = k
+            cur.unknown += b == _W
+            st[1] -= 1
+            if st[1] == 0:
+                st[2].append(cur)
+                st[0] = None
+            return True
+        if not (first and _seq_len(b)):
+            return False
+        # the continuation bytes still wanted were dropped at this character boundary
+        cur.inserted += st[1]
+        cur.data.extend([_W] * st[1])
+        st[1] = 0
+        st[2].append(cur)
+        st[0] = cur = None
+    # a lead byte is expected
+    if b == _W:
+        st[0] = _Slot([_W], k, k, unknown=1, region=True)
+        return True
+    ln = _seq_len(b)
+    if ln == 0 or (ln == 1 and first):
+        return False
+    if ln == 1:
+        st[2].append(_Slot([b], k, k))
+        return True
+    st[0] = _Slot([b], k, k)
+    st[1] = ln - 1
+    return True
+
+
+def _copy(slot: _Slot | None) -> _Slot | None:
+    if slot is None:
+        return None
+    return _Slot(list(slot.data), slot.k0, slot.k1, slot.unknown, slot.inserted, slot.truncated, slot.region)
+
+
+_MAX_PATHS = 8
+
+
+def _parse(items: list, start: int, end: int, open_end: bool) -> list[_Parse]:
+    """Parse the bytes of ``items[start:end]`` as UTF-8 for as long as the damage models allow.
+
+    ``items[k]`` is a tuple of byte-string options for token character k, or None for U+FFFD.
+    ``open_end``: ``end`` is the end of the token (ASCII or the end of the text follows), where
+    a character may have lost its last bytes. A character with several byte options (the same
+    character at two codes) forks the parse. Returns, for every path, the longest explained
+    prefix that ends on a boundary of both texts; the longest first.
+    """
+    # a path: [cur, need, slots, good_end, good_slots]
+    paths = [[None, 0, [], start, 0]]
+    done: list[_Parse] = []
+    k = start
+    while k < end and paths:
+        opts = items[k]
+        nxt = []
+        for cur, need, slots, good_end, good_slots in paths:
+            moved = 0
+            for seq in ((_W,),) if opts is None else opts:
+                st = [_copy(cur), need, []]
+                if all(_feed(st, b, j == 0, k) for j, b in enumerate(seq)):
+                    new_slots = slots + st[2] if st[2] else slots
+                    if st[0] is None:
+                        nxt.append([None, 0, new_slots, k + 1, len(new_slots)])
+                    else:
+                        nxt.append([st[0], st[1], new_slots, good_end, good_slots])
+                    moved += 1
+            if not moved and cur is not None and not cur.region and need:
+                # errors="ignore": bytes may have been dropped before this character
+                for m in range(1, need + 1):
+                    for seq in ((_W,),) if opts is None else opts:
+                        st = [_copy(cur), need, []]
+                        if all(_feed(st, b, j == 0 or j == m, k) for j, b in enumerate((_DROP,) * m + tuple(seq))):
+                            new_slots = slots + st[2] if st[2] else slots
+                            if st[0] is None:
+                                nxt.append([None, 0, new_slots, k + 1, len(new_slots)])
+                            else:
+                                nxt.append([st[0], st[1], new_slots, good_end, good_slots])
+                            moved += 1
+                            break
+                    if moved:
+                        break
+            if not moved and good_end > start:
+                done.append(_Parse(start, good_end, slots[:good_slots]))
+        paths = nxt[:_MAX_PATHS]
+        k += 1
+    for cur, need, slots, good_end, good_slots in paths:
+        if cur is not None and k == end and open_end:
+            # the run ends inside a character: its last bytes were lost (or a U+FFFD stretch)
+            if cur.region:
+                if _region_ok(cur.data, True):
+                    slots = slots + [cur]
+                    good_end, good_slots = k, len(slots)
+            else:
+                cur = _copy(cur)
+                cur.truncated = need
+                cur.data.extend([_W] * need)
+                slots = slots + [cur]
+                good_end, good_slots = k, len(slots)
+        if good_end > start:
+            done.append(_Parse(start, good_end, slots[:good_slots]))
+    done.sort(key=lambda p: -p.end)
+    return done
+
+
+# --------------------------------------------------------------------------------------------
+# Filling unknown bytes
+
+_MAX_FILL = 64
+
+
+def _fill(slot: _Slot, after: int | None, key: str) -> list[str] | None:
+    """The characters ``slot`` can have been, or None when there are too many to list.
+
+    ``after`` is the byte that followed the slot in the original (None when unknown).
+    """
+    if slot.region:
+        return None
+    data = slot.data
+    unknown_at = [i for i, b in enumerate(data) if b == _W]
+    if not unknown_at:
+        try:
+            return [bytes(data).decode("utf-8")]
+        except UnicodeDecodeError:
+            return []
+    if len(unknown_at) > 1 or unknown_at[0] == 0:
+        return None
+    i = unknown_at[0]
+    # a lost byte is one the wrong codec could not decode before the byte that came next
+    nxt = data[i + 1] if i + 1 < len(data) else after
+    lost = _lost_bytes(key, None if nxt == _W else nxt)
+    out = []
+    for v in range(0x80, 0xC0):
+        if v not in lost:
+            continue
+        bs = list(data)
+        bs[i] = v
+        try:
+            ch = bytes(bs).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if _category(ch) != _BAD:
+            out.append(ch)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Scoring
+
+
+@dataclass
+class _Span:
+    key: str
+    start: int  # offsets in text
+    end: int
+    parse: _Parse
+    score: float
+    chars: list  # per slot: list of possible characters or None
+    weak: bool
+    alts: list = field(default_factory=list)  # chars of other parses of the same span
+    open_end: bool = True  # the span ends where its token ends (not at a parse failure)
+    lost_only: bool = False  # a run of U+FFFD with nothing left to decode
+
+
+# half-width katakana that are the bytes B8, BC, BD, BF: what is left of U+FE0F or of a
+# full-width form (EF B8 8F, EF BC xx, ...) whose lead byte EF Shift-JIS dropped
+_SJIS_AFTER_LOST_EF = frozenset("\uff78\uff7c\uff7d\uff7f")
+_COMMON_PUNCT = frozenset("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u2022")
+_FAMILY_PRIOR = {"gb": 0.0, "sjis": -0.1, "big5": -0.2, "euckr": -0.3}
+_CHAR_SCORE = {
+    _HAN1: 3.0, _KANA: 3.0, _HANGUL: 3.0, _CJKP: 3.0, _HAN2: 1.5, _HANX: -1.0,
+    _PUNCT: 2.0, _EMOJI: 2.0, _LATIN: 1.0, _GREEK: 0.5, _CYR: 0.5, _ASCII: 0.5, _FMT: 1.0,
+    "hebrew": 0.5, "arabic": 0.5, "deva": 2.0, "thai": 2.0,
+}
+
+
+def _score(key: str, token: str, p: _Parse, t0: int, after: int | None, text: str) -> _Span | None:
+    slots = p.slots
+    chars: list = []
+    score = 0.0
+    scripts: set[str] = set()
+    multibyte = 0
+    for idx, slot in enumerate(slots):
+        if slot.complete():
+            try:
+                ch = bytes(slot.data).decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+            cat = _category(ch)
+            if cat == _BAD:
+                return None
+            chars.append([ch])
+            sc = _CHAR_SCORE[cat]
+            if ch in _COMMON_PUNCT:
+                sc = 3.5
+            elif len(slot.data) == 4 and cat == _EMOJI:
+                sc = 5.0
+            if len(slot.data) == 2:
+                sc = min(sc, 1.0)
+            score += sc
+            if cat != _ASCII:
+                multibyte += 1
+            if cat in _SCRIPT:
+                scripts.add(_SCRIPT[cat])
+            continue
+        nxt = slots[idx + 1].data[0] if idx + 1 < len(slots) else after
+        opts = _fill(slot, nxt, key)
+        if opts is not None and not opts:
+            return None
+        chars.append(opts)
+        if not slot.region:
+            known = sum(1 for b in slot.data if b != _W)
+            score += 1.0 * (known - 1)
+        score -= 1.5 * slot.inserted + 1.0 * slot.truncated
+    if len(scripts) > 1:
+        return None
+    if not any(sl.data[0] >= 0xC2 for sl in slots):
+        return None  # U+FFFD alone says nothing about the code page
+    # the damaged characters themselves: ordinary ones speak for clean text
+    damaged = token[p.start : p.end]
+    score -= sum(_ordinary(c) for c in damaged)
+    score += _FAMILY_PRIOR[key]
+    score += damaged.count("\ufffd")
+    # accented letters: a word's letters on either side, or a word of them
+    alpha = [c[0] for c in chars if c is not None and len(c) == 1
+             and _SCRIPT.get(_category(c[0])) in ("latin", "greek", "cyr", "hebrew", "arabic")]
+    if alpha and len(alpha) == multibyte and len(alpha) >= 3:
+        score += 0.5 * len(alpha)
+    # accented letters, apostrophes, quotes, dashes and no-break spaces inside Latin text
+    inline = [c[0] for c in chars if c is not None and len(c) == 1 and not c[0].isascii()]
+    if inline and len(inline) == multibyte and all(
+        _category(c) in (_LATIN, _FMT) or c in _COMMON_PUNCT or c == "\xa0" for c in inline
+    ):
+        left = text[t0 + p.start - 1] if p.start == 0 and t0 > 0 else ""
+        right = chars[-1][0] if chars[-1] and chars[-1][0].isascii() else (
+            text[t0 + p.end] if p.end == len(token) and t0 + p.end < len(text) else "")
+        score += 1.5 * (left.isascii() and left.isalnum()) + 1.5 * (right.isascii() and right.isalnum())
+    weak = multibyte < 2 and "\ufffd" not in damaged
+    return _Span(key, t0 + p.start, t0 + p.end, p, score, chars, weak)
+
+
+# --------------------------------------------------------------------------------------------
+# Verification
+
+
+def _euro_handler(mode: str):
+    def handler(exc: UnicodeDecodeError):
+        if exc.object[exc.start] == 0x80:
+            return "€", exc.start + 1
+        return ("\ufffd" if mode == "replace" else ""), exc.end
+
+    return handler
+
+
+codecs.register_error("talklint-cjk-euro-replace", _euro_handler("replace"))
+codecs.register_error("talklint-cjk-euro-ignore", _euro_handler("ignore"))
+
+
+def _redamage(original: str, v: _Variant, mode: str, ctx: str = "") -> str:
+    data = (original + ctx).encode("utf-8")
+    errors = f"talklint-cjk-euro-{mode}" if v.euro else mode
+    return data.decode(v.codec, errors)
+
+
+def _verify(fam: _Family, original: str, damaged: str, ctx: str) -> list[tuple[_Variant, str]]:
+    out = []
+    for v in fam.variants:
+        for mode in ("replace", "ignore"):
+            if _redamage(original, v, mode, ctx) == damaged + ctx:
+                out.append((v, mode))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The detector
+
+_SOLO = 4.5  # score of a span reported whatever surrounds it
+_LINE = 3.5  # total score of a family's spans on a line that is mostly explained by them
+_LINE_FFFD = 1.0  # the same for spans with U+FFFD (which is damage already)
+_LINE_COVER = 0.6  # share of the line's non-ASCII characters (in tokens that can be damage)
+
+
+# A damaged span of some length always holds two complete UTF-8 characters in a row (or a
+# four-byte one, or a U+FFFD): a cheap screen over the family's bytes of a long token.
+_M = rb"(?:[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}|[\xc3-\xc5\xce-\xd1][\x80-\xbf])"
+_SEED = re.compile(_M + rb"(?:" + _M + rb"|[\x40-\x7e])|\xf0\x9f[\x80-\xbf]{2}|\xff")
+_SHORT_SEED = re.compile(rb"[\xc2-\xf4][\x80-\xbf]|\xff")
+_SHORT = 4  # tokens this short only need one UTF-8 lead and continuation byte
+_BEFORE_SEED = 6  # longer ones from this many characters before a seed on
+
+
+@lru_cache(maxsize=None)
+def _screen_table(key: str) -> list[str]:
+    """str.translate table: character -> its first byte option as a Latin-1 string."""
+    table = ["\x00"] * 0x10000
+    for ch, opts in _family(key).rev.items():
+        if len(ch) == 1 and ord(ch) < 0x10000:
+            table[ord(ch)] = opts[0].decode("latin-1")
+    table[0xFFFD] = "\xff"
+    for o in range(0x80):
+        table[o] = chr(o)
+    return table
+
+
+@lru_cache(maxsize=None)
+def _starters(key: str) -> frozenset[str]:
+    """Characters whose bytes can begin a UTF-8 sequence (U+FFFD too: a lost lead byte)."""
+    return frozenset(
+        [ch for ch, opts in _family(key).rev.items() if any(_seq_len(o[0]) >= 2 for o in opts)] + ["\ufffd"]
+    )
+
+
+def _token_spans(token: str, t0: int, text: str) -> list[_Span]:
+    spans: list[_Span] = []
+    t1 = t0 + len(token)
+    after = ord(text[t1]) if t1 < len(text) else None
+    n = len(token)
+    for fam_key in ("gb", "big5", "sjis", "euckr"):
+        starts = None  # token indices where a parse may start (None: everywhere)
+        table = _screen_table(fam_key)
+        data = token.translate(table).encode("latin-1", "replace")  # astral: "?"
+        if n <= _SHORT:
+            if not _SHORT_SEED.search(data):
+                continue
+        else:
+            seeds = list(_SEED.finditer(data))
+            if not seeds:
+                continue
+            # parse only near the seeds: from a few characters before each
+            char_at = []
+            for i, ch in enumerate(token):
+                char_at.extend([i] * (len(table[ord(ch)]) if ord(ch) < 0x10000 else 1))
+            starts = bytearray(n)
+            for m in seeds:
+                lo = max(0, char_at[m.start()] - _BEFORE_SEED)
+                hi = char_at[m.end() - 1]
+                starts[lo : hi + 1] = b"\x01" * (hi + 1 - lo)
+        rev = _family(fam_key).rev
+        starters = _starters(fam_key)
+        items = [None if ch == "\ufffd" else rev.get(ch, ()) for ch in token]
+        k = 0
+        j = -1
+        while k < n:
+            if (starts is not None and not starts[k]) or token[k] not in starters:
+                k += 1
+                continue
+            if j < k:
+                j = k
+                while j < n and items[j] != ():
+                    j += 1
+            parses = _parse(items, k, j, j == n)
+            best = None
+            for p in parses:
+                if best is not None and p.end < best.parse.end:
+                    break
+                sp = _score(fam_key, token, p, t0, after if p.end == n else None, text)
+                if sp is None:
+                    continue
+                if best is None:
+                    best = sp
+                elif sp.end == best.end:
+                    best.alts.append(sp.chars)
+            if best is not None and best.score > 0:
+                best.open_end = best.parse.end == n
+                spans.append(best)
+                k = best.parse.end
+            else:
+                k += 1
+    return spans
+
+
+def _signatures(text: str) -> list[Damage]:
+    out = []
+    if "锟" in text:
+        for m in re.finditer("(?:锟斤拷)+", text):
+            out.append(Damage(m.start(), m.end(), m.group(), [], "U+FFFD (EF BF BD) read as GBK",
+                              lossy=True, notes=["replacement characters from an earlier lossy decode; the original is lost"]))
+    if "烫" in text or "屯" in text:
+        for m in _SIG_MSVC.finditer(text):
+            byte = "0xCC" if m.group()[0] == "烫" else "0xCD"
+            out.append(Damage(m.start(), m.end(), m.group(), [],
+                              f"uninitialised memory ({byte} bytes, MSVC) read as GBK", lossy=True,
+                              notes=["garbage from a program's uninitialised buffer; there is no original text"]))
+    if "ï¿½" in text:
+        for m in _SIG_FFFD_1252.finditer(text):
+            out.append(Damage(m.start(), m.end(), m.group(), [], "U+FFFD (EF BF BD) read as Windows-1252",
+                              lossy=True, notes=["replacement characters from an earlier lossy decode; the original is lost"]))
+    return out
+
+
+def find(text: str) -> list[Damage]:
+    """Spans of ``text`` that are UTF-8 read through a CJK code page, sorted, non-overlapping."""
+    out = _signatures(text) if ("锟" in text or "烫" in text or "屯" in text or "ï¿½" in text) else []
+    if not _TRIGGER.search(text):
+        return out
+    # per line: the non-ASCII characters that could be damage, and the spans found
+    lines: dict[int, list] = {}
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        if not _TRIGGER.search(token):
+            continue
+        ls = text.rfind("\n", 0, m.start()) + 1
+        entry = lines.get(ls)
+        if entry is None:
+            le = text.find("\n", m.end())
+            entry = lines[ls] = [0, [], (ls, len(text) if le < 0 else le)]
+        if token.count("\ufffd") < len(token):  # U+FFFD alone is no code page's evidence
+            entry[0] += len(token)
+        entry[1].extend(_token_spans(token, m.start(), text))
+    taken = [(d.start, d.end) for d in out]
+    keep: list[_Span] = []
+    for size, spans, line_start in lines.values():
+        if not spans:
+            continue
+        # the family that explains the line best may report its short spans too
+        by_fam: dict[str, list[_Span]] = {}
+        for s in spans:
+            by_fam.setdefault(s.key, []).append(s)
+        best_fam, best_total = None, 0.0
+        for key, fs in by_fam.items():
+            total = sum(s.score for s in fs)
+            cover = sum(s.end - s.start for s in fs) / max(size, 1)
+            # U+FFFD is damage already: the question is only which code page made it
+            need = _LINE_FFFD if any("\ufffd" in text[s.start : s.end] for s in fs) else _LINE
+            if cover >= _LINE_COVER and total >= need and total > best_total:
+                best_fam, best_total = key, total
+        for s in sorted(spans, key=lambda s: (s.key != best_fam, -s.score)):
+            if s.key != best_fam and (s.weak or s.score < _SOLO):
+                continue
+            if any(s.start < e and b < s.end for b, e in taken):
+                continue
+            taken.append((s.start, s.end))
+            keep.append(s)
+        if best_fam is not None:
+            # runs of U+FFFD on a line damaged through one code page are that damage too
+            for m in _FFFD_RUN.finditer(text, line_start[0], line_start[1]):
+                if not any(m.start() < e and b < m.end() for b, e in taken):
+                    taken.append((m.start(), m.end()))
+                    keep.append(_Span(best_fam, m.start(), m.end(), _Parse(0, 0, []), 0.0, [], True, lost_only=True))
+    # errors="ignore" shows where a character lost bytes without a U+FFFD
+    dropped = {s.key for s in keep if any(sl.inserted or sl.truncated for sl in s.parse.slots)}
+    keep.sort(key=lambda s: s.start)
+    for s in keep:
+        out.append(_to_damage(s, text, s.key in dropped))
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def _to_damage(s: _Span, text: str, ignore_seen: bool = False) -> Damage:
+    fam = _BY_KEY[s.key]
+    damaged = text[s.start : s.end]
+    if s.lost_only:
+        return Damage(s.start, s.end, damaged, [], fam.model, lossy=True,
+                      notes=[f"{len(damaged)} byte(s) the code page could not decode; the characters they belonged to are lost"])
+    ctx = text[s.end : s.end + 1]
+    if ctx and ord(ctx) >= 0x80:
+        ctx = ""
+    slots = s.parse.slots
+    lossy = any(not sl.complete() for sl in slots) or "\ufffd" in damaged
+    notes: list[str] = []
+    candidates: list[str] = []
+    verified = False
+    model = fam.model
+    readings = set()
+    determined = True
+    for chars in [s.chars] + s.alts:
+        if all(c is not None and len(c) == 1 for c in chars):
+            readings.add("".join(c[0] for c in chars))
+        else:
+            determined = False
+    # bytes dropped at a boundary are exactly the missing continuation bytes only where no
+    # whole character can vanish (GBK/GB18030: lead bytes always decode)
+    if s.key in ("big5", "euckr"):
+        # these code pages fail on so many bytes that whole characters vanish under
+        # errors="ignore" without a trace: a reading is certain only in a replace-mode decode
+        exact_drops = "\ufffd" in text
+    elif s.key == "sjis":
+        # Shift-JIS fails on lead bytes EB-EF and F0-FC: with errors="ignore" a lost lead byte
+        # and the continuation bytes around it can leave valid UTF-8 behind, and a whole hangul
+        # syllable can vanish. Certain only in a replace-mode decode, or where nothing in the
+        # text shows that bytes were dropped
+        exact_drops = "\ufffd" in text or (
+            not ignore_seen
+            and not any(0xAC00 <= ord(c) <= 0xD7A3 for r in readings for c in r)
+            and not (damaged[-1] in _SJIS_AFTER_LOST_EF)
+        )
+    else:
+        exact_drops = True  # GBK/GB18030 decode every lead byte: a lost byte always shows
+    if determined and len(readings) == 1 and exact_drops:
+        cand = readings.pop()
+        ok = _verify(fam, cand, damaged, ctx)
+        if ok:
+            candidates = [cand]
+            verified = True
+            codecs_used = sorted({v.label for v, _ in ok})
+            modes = sorted({m for _, m in ok})
+            notes.append(f"decoded as {', '.join(codecs_used)} ({' or '.join(modes)})")
+            if s.key == "gb" and all(v.codec == "gb18030" for v, _ in ok):
+                model = "UTF-8 read as GB18030"
+        else:
+            notes.append(f"the reading {cand!r} does not re-damage exactly")
+    elif len(readings) > 1:
+        notes.append("several readings: " + ", ".join(sorted(readings)))
+    else:
+        parts = []
+        lost = 0
+        for c in s.chars:
+            if c is not None and len(c) == 1:
+                parts.append(c[0])
+            else:
+                parts.append("\ufffd")
+                lost += 1
+        notes.append(f"{lost} character(s) lost bytes and cannot be told apart; partial repair: {''.join(parts)}")
+    return Damage(s.start, s.end, damaged, candidates, model, lossy=lossy, verified=verified, notes=notes)
