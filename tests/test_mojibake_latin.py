@@ -10,7 +10,7 @@ import functools
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import assume, HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from talklint.engine import Linter, Overrides
@@ -322,7 +322,11 @@ def clean_text(draw):
             word = opening + word + closing
         words.append(word + draw(st.sampled_from(_PUNCT_AFTER)))
     sep = draw(st.sampled_from([" ", " ", " — ", " – ", "\u00a0"]))
-    return sep.join(words)
+    text = sep.join(words)
+    # `Â` followed by a no-break space is byte for byte how a no-break space reads through
+    # Windows-1252; clean text does not hold that pair, and the detector rightly reports it.
+    assume("Â\u00a0" not in text)
+    return text
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -250,7 +250,7 @@ def test_linear_on_pathological_pages():
     """Long lines, one huge paragraph of one repeated word, many candidate misspellings: the
     rules stay linear (bounded look-backs, one finding per run)."""
     # (Many findings on one very long line are avoided: each finding keeps a copy of its line.)
-    page = ("word " * 100_000 + "\n") * 2 + "x " * 100_000 + "\n" + "We recieve the the seperate.\n" * 5_000
+    page = ("word " * 100_000 + "\n") * 2 + "a b " * 50_000 + "\n" + "We recieve the the seperate.\n" * 5_000
     linter = Linter(overrides=Overrides(select=list(WORD_CODES)))
     start = time.perf_counter()
     found = linter.lint_text(page, "page.md")

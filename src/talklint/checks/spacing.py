@@ -78,7 +78,9 @@ class SpaceBeforePunctuation(Rule):
     - times, ratios and scores (`10 : 30`, `3 : 1`): the mark must follow a letter;
     - ellipses (`wait . . .`, `wait ...`), names and file names that start with a dot (`.NET`,
       `.md`), emoticons (`:)`, `;-)`), `a :: b`: the mark must end the word;
-    - a single letter before the mark (`a : b`, `x : int`), code, URLs and front-matter keys.
+    - a single letter before the mark (`a : b`, `x : int`), code, URLs and front-matter keys;
+    - sentences in Chinese, Japanese or Korean (`容器，Kubernetes , 以及`), whose spacing around
+      Latin words follows their own conventions.
 
     ## Why is this bad?
     English puts no space before these marks. The space is a leftover from another language's
@@ -221,8 +223,10 @@ class DoubleSpace(Rule):
     Not reported: indentation and the blanks after list markers or `#`, spaces at the end of a
     line (`trailing-whitespace`), two spaces after a sentence end or a colon (an old
     typewriter convention that markdown renders as one space), tables, columns aligned with
-    the line above or below, code, HTML, URLs and the front matter outside its string values.
-    No-break spaces are `misplaced-nbsp`'s.
+    the line above or below, blanks next to an emoji or an invisible character, sentences in
+    Chinese, Japanese or Korean (where spaces lay out a line: `19:00-19:05  主持人开场`), code,
+    HTML, URLs and the front matter outside its string values. No-break spaces are
+    `misplaced-nbsp`'s.
 
     ## Why is this bad?
     Doubled spaces are leftovers of editing (a word deleted, text pasted). Markdown hides them
@@ -324,7 +328,10 @@ class MisplacedNbsp(Rule):
       punctuation are `space-before-punctuation`'s;
     - after a short abbreviation (`Mr.\\u00a0Smith`, `Dr.\\u00a0Who`, `Fig.\\u00a03`);
     - at the start of a line (indentation), two or more no-break spaces in a row (spacing),
-      next to Chinese, Japanese or Korean text, `&nbsp;` written as an entity, code, HTML.
+      in a sentence with Chinese, Japanese or Korean text, `&nbsp;` written as an entity, code,
+      HTML.
+
+    A no-break space at the end of a line is reported wherever it is (except in code).
 
     ## Why is this bad?
     A no-break space looks like a space but is another character: search, copy and paste,

@@ -268,8 +268,11 @@ def _category(ch: str) -> str:
     if 0xA0 <= o <= 0xBF or o in (0xD7, 0xF7):
         return _PUNCT
     cat = unicodedata.category(ch)
-    if 0xC0 <= o <= 0x24F or 0x1E00 <= o <= 0x1EFF:
-        return _LATIN if cat in ("Lu", "Ll") else _BAD
+    if 0xC0 <= o <= 0x17F or 0x1E00 <= o <= 0x1EFF:
+        return _LATIN if cat in ("Lu", "Ll") and ch not in _RARE_LATIN else _BAD
+    if 0x180 <= o <= 0x24F:
+        # of Latin Extended-B only Vietnamese, pinyin, Romanian letters are everyday text
+        return _LATIN if ch in _LATIN_EXT_B else _BAD
     if 0x370 <= o <= 0x3FF:
         return _GREEK if cat in ("Lu", "Ll") else _BAD
     if 0x400 <= o <= 0x4FF:
@@ -280,6 +283,8 @@ def _category(ch: str) -> str:
     return _BAD
 
 
+_RARE_LATIN = frozenset("\u0132\u0133\u0138\u013f\u0140\u0149\u017f")  # Ĳ ĳ ĸ Ŀ ŀ ŉ ſ
+_LATIN_EXT_B = frozenset("ƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜȘșȚț")
 _OTHER_SCRIPTS = ((0x0590, 0x05FF, "hebrew"), (0x0600, 0x06FF, "arabic"), (0x0900, 0x097F, "deva"),
                   (0x0E00, 0x0E7F, "thai"))
 
@@ -371,6 +376,25 @@ def _region_ok(pattern: list[int], at_end: bool) -> bool:
         if not ok[i] and at_end and n - i <= 3:
             ok[i] = True
     return ok[0]
+
+
+def _lost_lead_groups(data: list[int]) -> float:
+    """Evidence in a stretch of U+FFFD and continuation bytes that is made of characters whose
+    lead byte was lost: (?, c, c) for three-byte ones, (?, 9F, c, ?) for an emoji, and, weaker,
+    (?, c, ?) for a three-byte character that lost its last byte too. 0 if it is anything else."""
+    i, n, found = 0, len(data), 0.0
+    while i < n:
+        if data[i] != _W or i + 1 >= n or data[i + 1] == _W:
+            return 0.0
+        if data[i + 1] == 0x9F and i + 3 < n and data[i + 2] != _W:
+            i, found = i + 4, found + 1.0
+        elif i + 2 < n and data[i + 2] != _W:
+            i, found = i + 3, found + 1.0
+        elif i + 2 < n:
+            i, found = i + 3, found + 0.5
+        else:
+            return 0.0
+    return found
 
 
 @dataclass
@@ -565,6 +589,7 @@ class _Span:
     alts: list = field(default_factory=list)  # chars of other parses of the same span
     open_end: bool = True  # the span ends where its token ends (not at a parse failure)
     lost_only: bool = False  # a run of U+FFFD with nothing left to decode
+    cjk: bool = False  # decodes to CJK characters
 
 
 # half-width katakana that are the bytes B8, BC, BD, BF: what is left of U+FE0F or of a
@@ -585,6 +610,7 @@ def _score(key: str, token: str, p: _Parse, t0: int, after: int | None, text: st
     score = 0.0
     scripts: set[str] = set()
     multibyte = 0
+    lost_leads = 0
     for idx, slot in enumerate(slots):
         if slot.complete():
             try:
@@ -616,10 +642,15 @@ def _score(key: str, token: str, p: _Parse, t0: int, after: int | None, text: st
         if not slot.region:
             known = sum(1 for b in slot.data if b != _W)
             score += 1.0 * (known - 1)
+        else:
+            # lead bytes lost, continuation bytes kept: three-byte characters show as (?, c, c)
+            groups = _lost_lead_groups(slot.data)
+            lost_leads += groups
+            score += 1.0 * groups
         score -= 1.5 * slot.inserted + 1.0 * slot.truncated
     if len(scripts) > 1:
         return None
-    if not any(sl.data[0] >= 0xC2 for sl in slots):
+    if lost_leads < 2 and not any(sl.data[0] >= 0xC2 for sl in slots):
         return None  # U+FFFD alone says nothing about the code page
     # the damaged characters themselves: ordinary ones speak for clean text
     damaged = token[p.start : p.end]
@@ -641,7 +672,7 @@ def _score(key: str, token: str, p: _Parse, t0: int, after: int | None, text: st
             text[t0 + p.end] if p.end == len(token) and t0 + p.end < len(text) else "")
         score += 1.5 * (left.isascii() and left.isalnum()) + 1.5 * (right.isascii() and right.isalnum())
     weak = multibyte < 2 and "\ufffd" not in damaged
-    return _Span(key, t0 + p.start, t0 + p.end, p, score, chars, weak)
+    return _Span(key, t0 + p.start, t0 + p.end, p, score, chars, weak, cjk="cjk" in scripts)
 
 
 # --------------------------------------------------------------------------------------------
@@ -680,8 +711,10 @@ def _verify(fam: _Family, original: str, damaged: str, ctx: str) -> list[tuple[_
 # The detector
 
 _SOLO = 4.5  # score of a span reported whatever surrounds it
-_LINE = 3.5  # total score of a family's spans on a line that is mostly explained by them
+_LINE = 3.0  # total score of a family's spans on a line that is mostly explained by them
 _LINE_FFFD = 1.0  # the same for spans with U+FFFD (which is damage already)
+_LINE_DOC = 1.5  # the same on a text with a span of that family scoring _SOLO
+_LINE_LATIN = 3.5  # the same when the spans decode to no CJK character at all
 _LINE_COVER = 0.6  # share of the line's non-ASCII characters (in tokens that can be damage)
 
 
@@ -800,6 +833,7 @@ def find(text: str) -> list[Damage]:
         return out
     # per line: the non-ASCII characters that could be damage, and the spans found
     lines: dict[int, list] = {}
+    strong: set[str] = set()  # families with a span that stands on its own somewhere in the text
     for m in _TOKEN.finditer(text):
         token = m.group()
         if not _TRIGGER.search(token):
@@ -811,7 +845,9 @@ def find(text: str) -> list[Damage]:
             entry = lines[ls] = [0, [], (ls, len(text) if le < 0 else le)]
         if token.count("\ufffd") < len(token):  # U+FFFD alone is no code page's evidence
             entry[0] += len(token)
-        entry[1].extend(_token_spans(token, m.start(), text))
+        found = _token_spans(token, m.start(), text)
+        entry[1].extend(found)
+        strong.update(s.key for s in found if s.score >= _SOLO and not s.weak)
     taken = [(d.start, d.end) for d in out]
     keep: list[_Span] = []
     for size, spans, line_start in lines.values():
@@ -826,7 +862,14 @@ def find(text: str) -> list[Damage]:
             total = sum(s.score for s in fs)
             cover = sum(s.end - s.start for s in fs) / max(size, 1)
             # U+FFFD is damage already: the question is only which code page made it
-            need = _LINE_FFFD if any("\ufffd" in text[s.start : s.end] for s in fs) else _LINE
+            if any("\ufffd" in text[s.start : s.end] for s in fs):
+                need = _LINE_FFFD
+            elif key in strong:
+                need = _LINE_DOC  # the text shows this damage plainly elsewhere
+            elif not any(s.cjk for s in fs):
+                need = _LINE_LATIN  # accented letters and quotes only: single words are weak
+            else:
+                need = _LINE
             if cover >= _LINE_COVER and total >= need and total > best_total:
                 best_fam, best_total = key, total
         for s in sorted(spans, key=lambda s: (s.key != best_fam, -s.score)):
