@@ -485,11 +485,9 @@ def stage_direction(span_text, source, f):
 
 
 def _boilerplate_vocabulary():
-    from pathlib import Path
+    from talklint.registry import builtin_data_file
 
-    import talklint.checks as checks
-
-    pack = yaml.safe_load((Path(checks.__file__).parent / "boilerplate.yaml").read_text(encoding="utf-8"))
+    pack = yaml.safe_load(builtin_data_file("boilerplate.yaml").read_text(encoding="utf-8"))
     phrases = [p.casefold() for e in pack["entries"] for p in e.get("phrases", [])]
     patterns = [re.compile(p, re.IGNORECASE) for e in pack["entries"] for p in e.get("patterns", [])]
     return phrases, patterns

@@ -75,8 +75,21 @@ def builtin_pack_dir() -> Path | None:
     return None
 
 
+DATA_FOLDER = "data"  # phrase lists and other data that rules read themselves: not rule packs
+
+
 def pack_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(p for p in folder.rglob("*")
+                  if p.suffix in (".yaml", ".yml") and p.is_file()
+                  and DATA_FOLDER not in p.relative_to(folder).parts[:-1])
+
+
+def builtin_data_file(name: str) -> Path:
+    """A data file shipped in ``rules/data/`` (e.g. the boilerplate phrase pack)."""
+    folder = builtin_pack_dir()
+    if folder is None:  # pragma: no cover - a broken installation
+        raise FileNotFoundError("talklint's rules/ folder is missing")
+    return folder / DATA_FOLDER / name
 
 
 def _describe_rule(rule: type[Rule]) -> str:

@@ -3,7 +3,7 @@ website, a CMS or a machine translation leaves behind.
 
 * TL221 stage-direction: `[With upbeat energy]`, `[Applause]`, `(pause)` left in a page.
 * TL222 scraped-boilerplate: whole lines of navigation and CMS chrome ("Skip to main content",
-  "No Comments", "Share this:", cookie banners), from the phrase pack ``boilerplate.yaml``.
+  "No Comments", "Share this:", cookie banners), from the phrase pack ``rules/data/boilerplate.yaml``.
 * TL230 glued-words: a year or a byline glued to the next word (`2020No Comments`).
 * TL231 stray-fragment: an English word left inside CJK text (`…的组织.expect到…`).
 
@@ -30,7 +30,13 @@ from ..finding import Applicability, Fix
 from ..prose import excluded_ranges
 from ..rule import NAME_PATTERN, Rule, RuleOptions
 
-BOILERPLATE_PACK = Path(__file__).with_name("boilerplate.yaml")
+def _boilerplate_pack_path() -> Path:
+    from ..registry import builtin_data_file
+
+    return builtin_data_file("boilerplate.yaml")
+
+
+BOILERPLATE_PACK = _boilerplate_pack_path()
 
 # Letters of the scripts written without spaces between words: Han (with extensions and
 # compatibility ideographs), kana and Hangul. CJK punctuation is separate: it may close a
@@ -607,7 +613,7 @@ class ScrapedBoilerplate(Rule):
     "© 2020 … All rights reserved.") and author boxes ("About the author", or a `• Name` line
     followed by the author's bio at the very end of the page).
 
-    The phrases come from a phrase pack (`boilerplate.yaml`, shipped with talklint). A phrase
+    The phrases come from a phrase pack (`rules/data/boilerplate.yaml`, shipped with talklint). A phrase
     matches only a *whole line* — after taking off list markers, bullets, `>`, heading `#`s
     and emphasis — never a phrase inside a sentence: "We shared this: …" or "Read more about
     it in the docs" are fine. Weak phrases ("Related", "Menu", "Twitter") count only in a run

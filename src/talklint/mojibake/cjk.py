@@ -552,18 +552,24 @@ def _fill(slot: _Slot, after: int | None, key: str) -> list[str] | None:
             return [bytes(data).decode("utf-8")]
         except UnicodeDecodeError:
             return []
-    if len(unknown_at) > 1 or unknown_at[0] == 0:
+    if unknown_at[0] == 0:
         return None
-    i = unknown_at[0]
     # a lost byte is one the wrong codec could not decode before the byte that came next
-    nxt = data[i + 1] if i + 1 < len(data) else after
-    lost = _lost_bytes(key, None if nxt == _W else nxt)
+    choices = []
+    for i in unknown_at:
+        nxt = data[i + 1] if i + 1 < len(data) else after
+        lost = _lost_bytes(key, None if nxt == _W else nxt)
+        choices.append([v for v in range(0x80, 0xC0) if v in lost])
+    combos = 1
+    for c in choices:
+        combos *= len(c)
+    if combos > 256:
+        return None
     out = []
-    for v in range(0x80, 0xC0):
-        if v not in lost:
-            continue
-        bs = list(data)
-        bs[i] = v
+    fills = [list(data)]
+    for i, vals in zip(unknown_at, choices):
+        fills = [f[:i] + [v] + f[i + 1 :] for f in fills for v in vals]
+    for bs in fills:
         try:
             ch = bytes(bs).decode("utf-8")
         except UnicodeDecodeError:
@@ -586,7 +592,7 @@ class _Span:
     score: float
     chars: list  # per slot: list of possible characters or None
     weak: bool
-    alts: list = field(default_factory=list)  # chars of other parses of the same span
+    alts: list = field(default_factory=list)  # (chars, drops) of other parses of the same span
     open_end: bool = True  # the span ends where its token ends (not at a parse failure)
     lost_only: bool = False  # a run of U+FFFD with nothing left to decode
     cjk: bool = False  # decodes to CJK characters
@@ -797,7 +803,7 @@ def _token_spans(token: str, t0: int, text: str) -> list[_Span]:
                 if best is None:
                     best = sp
                 elif sp.end == best.end:
-                    best.alts.append(sp.chars)
+                    best.alts.append((sp.chars, any(sl.inserted or sl.truncated for sl in p.slots)))
             if best is not None and best.score > 0:
                 best.open_end = best.parse.end == n
                 spans.append(best)
@@ -889,74 +895,141 @@ def find(text: str) -> list[Damage]:
     dropped = {s.key for s in keep if any(sl.inserted or sl.truncated for sl in s.parse.slots)}
     keep.sort(key=lambda s: s.start)
     for s in keep:
-        out.append(_to_damage(s, text, s.key in dropped))
+        out.extend(_to_damage(s, text, s.key in dropped))
     out.sort(key=lambda d: d.start)
     return out
 
 
-def _to_damage(s: _Span, text: str, ignore_seen: bool = False) -> Damage:
-    fam = _BY_KEY[s.key]
-    damaged = text[s.start : s.end]
-    if s.lost_only:
-        return Damage(s.start, s.end, damaged, [], fam.model, lossy=True,
-                      notes=[f"{len(damaged)} byte(s) the code page could not decode; the characters they belonged to are lost"])
-    ctx = text[s.end : s.end + 1]
-    if ctx and ord(ctx) >= 0x80:
-        ctx = ""
-    slots = s.parse.slots
-    lossy = any(not sl.complete() for sl in slots) or "\ufffd" in damaged
-    notes: list[str] = []
-    candidates: list[str] = []
-    verified = False
-    model = fam.model
-    readings = set()
-    determined = True
-    for chars in [s.chars] + s.alts:
-        if all(c is not None and len(c) == 1 for c in chars):
-            readings.add("".join(c[0] for c in chars))
-        else:
-            determined = False
-    # bytes dropped at a boundary are exactly the missing continuation bytes only where no
-    # whole character can vanish (GBK/GB18030: lead bytes always decode)
+_ENCODING = {"gb": "GBK", "big5": "Big5", "sjis": "Shift-JIS", "euckr": "EUC-KR"}
+_MAX_READINGS = 64
+
+
+def _readings(chars: list) -> list[str] | None:
+    """Every string the per-slot options spell, or None when there are too many (or unknown)."""
+    out = [""]
+    for opts in chars:
+        if not opts:
+            return None
+        out = [r + c for r in out for c in opts]
+        if len(out) > _MAX_READINGS:
+            return None
+    return out
+
+
+def _exact_drops(s: _Span, text: str, damaged: str, readings, ignore_seen: bool) -> bool:
+    """Can bytes have been lost inside the span without a trace (errors="ignore")?"""
     if s.key in ("big5", "euckr"):
         # these code pages fail on so many bytes that whole characters vanish under
         # errors="ignore" without a trace: a reading is certain only in a replace-mode decode
-        exact_drops = "\ufffd" in text
-    elif s.key == "sjis":
+        return "\ufffd" in text
+    if s.key == "sjis":
         # Shift-JIS fails on lead bytes EB-EF and F0-FC: with errors="ignore" a lost lead byte
         # and the continuation bytes around it can leave valid UTF-8 behind, and a whole hangul
         # syllable can vanish. Certain only in a replace-mode decode, or where nothing in the
         # text shows that bytes were dropped
-        exact_drops = "\ufffd" in text or (
+        return "\ufffd" in text or (
             not ignore_seen
             and not any(0xAC00 <= ord(c) <= 0xD7A3 for r in readings for c in r)
-            and not (damaged[-1] in _SJIS_AFTER_LOST_EF)
+            and damaged[-1] not in _SJIS_AFTER_LOST_EF
         )
-    else:
-        exact_drops = True  # GBK/GB18030 decode every lead byte: a lost byte always shows
-    if determined and len(readings) == 1 and exact_drops:
-        cand = readings.pop()
-        ok = _verify(fam, cand, damaged, ctx)
-        if ok:
-            candidates = [cand]
-            verified = True
-            codecs_used = sorted({v.label for v, _ in ok})
-            modes = sorted({m for _, m in ok})
-            notes.append(f"decoded as {', '.join(codecs_used)} ({' or '.join(modes)})")
-            if s.key == "gb" and all(v.codec == "gb18030" for v, _ in ok):
-                model = "UTF-8 read as GB18030"
+    return True  # GBK/GB18030 decode every lead byte: a lost byte always shows
+
+
+def _to_damage(s: _Span, text: str, ignore_seen: bool = False) -> list[Damage]:
+    fam = _BY_KEY[s.key]
+    damaged = text[s.start : s.end]
+    if s.lost_only:
+        return [Damage(s.start, s.end, damaged, [], fam.model, lossy=True, encoding=_ENCODING[s.key],
+                       loss="U+FFFD", notes=[f"{len(damaged)} byte(s) the code page could not decode; "
+                                             "the characters they belonged to are lost"])]
+    slots = s.parse.slots
+    dropped = any(sl.inserted or sl.truncated for sl in slots)
+    loss = "U+FFFD" if "\ufffd" in damaged else ("dropped" if dropped else "")
+    # every reading of every parse, kept when it re-damages exactly
+    readings: set[str] = set()
+    open_ended = False
+    # a parse that needs dropped bytes is no rival where nothing else in the text was dropped
+    rivals = [chars for chars, drops in s.alts if ignore_seen or dropped or not drops]
+    for chars in [s.chars] + rivals:
+        rs = _readings(chars)
+        if rs is None:
+            open_ended = True
         else:
-            notes.append(f"the reading {cand!r} does not re-damage exactly")
-    elif len(readings) > 1:
-        notes.append("several readings: " + ", ".join(sorted(readings)))
+            readings.update(rs)
+    ctx = text[s.end : s.end + 1]
+    if ctx and ord(ctx) >= 0x80:
+        ctx = ""
+    good = {r: ok for r in sorted(readings) if (ok := _verify(fam, r, damaged, ctx))}
+    exact = _exact_drops(s, text, damaged, readings, ignore_seen)
+    if len(good) == 1 and not open_ended and exact:
+        (cand, ok), = good.items()
+        model = fam.model
+        encoding = _ENCODING[s.key]
+        if s.key == "gb" and all(v.codec == "gb18030" for v, _ in ok):
+            model, encoding = "UTF-8 read as GB18030", "GB18030"
+        notes = [f"decoded as {', '.join(sorted({v.label for v, _ in ok}))} "
+                 f"({' or '.join(sorted({m for _, m in ok}))})"]
+        return [Damage(s.start, s.end, damaged, [cand], model, lossy=bool(loss), verified=True,
+                       notes=notes, encoding=encoding, loss=loss)]
+    if len(good) > 1:
+        note = "several readings fit: " + ", ".join(sorted(good)[:8])
+    elif not exact and good:
+        note = f"the reading {next(iter(good))!r} fits, but bytes may have vanished without a trace"
     else:
-        parts = []
-        lost = 0
-        for c in s.chars:
-            if c is not None and len(c) == 1:
-                parts.append(c[0])
-            else:
-                parts.append("\ufffd")
-                lost += 1
-        notes.append(f"{lost} character(s) lost bytes and cannot be told apart; partial repair: {''.join(parts)}")
-    return Damage(s.start, s.end, damaged, candidates, model, lossy=lossy, verified=verified, notes=notes)
+        note = ""
+    if not s.alts:
+        parts = _split(s, text, fam, loss, ignore_seen)
+        if parts is not None:
+            return parts
+    partial = "".join(c[0] if c is not None and len(c) == 1 else "\ufffd" for c in s.chars)
+    notes = [note] if note else []
+    notes.append(f"partial repair: {partial} (\ufffd: a character whose bytes were lost)")
+    return [Damage(s.start, s.end, damaged, [], fam.model, lossy=bool(loss) or not exact, notes=notes,
+                   encoding=_ENCODING[s.key], loss=loss)]
+
+
+def _split(s: _Span, text: str, fam: _Family, loss: str, ignore_seen: bool) -> list[Damage] | None:
+    """Cut a span with lost characters where both texts have a boundary, so that the parts
+    that decode unambiguously get their own repair. None when there is nothing to gain."""
+    slots = s.parse.slots
+    base = s.start - s.parse.start  # text offset of token index 0
+    atoms: list[list[int]] = []  # slot indices sharing damaged characters
+    for i, sl in enumerate(slots):
+        if atoms and slots[atoms[-1][-1]].k1 >= sl.k0:
+            atoms[-1].append(i)
+        else:
+            atoms.append([i])
+    known = [all(s.chars[i] is not None and len(s.chars[i]) == 1 for i in a) for a in atoms]
+    segments: list[tuple[bool, list[int]]] = []
+    for a, k in zip(atoms, known):
+        if segments and segments[-1][0] == k:
+            segments[-1][1].extend(a)
+        else:
+            segments.append((k, list(a)))
+    if len(segments) < 2:
+        return None
+    out = []
+    for k, idx in segments:
+        a, b = base + slots[idx[0]].k0, base + slots[idx[-1]].k1 + 1
+        part = text[a:b]
+        reading = "".join(s.chars[i][0] for i in idx) if k else None
+        if k and not reading.isascii():
+            ctx = text[b : b + 1] if b < len(text) and text[b].isascii() else ""
+            ok = _verify(fam, reading, part, ctx)
+            sub = _Span(s.key, a, b, s.parse, s.score, [], s.weak)
+            if ok and _exact_drops(sub, text, part, [reading], ignore_seen):
+                ploss = "U+FFFD" if "\ufffd" in part else (
+                    "dropped" if any(slots[i].inserted or slots[i].truncated for i in idx) else "")
+                out.append(Damage(a, b, part, [reading], fam.model, lossy=bool(ploss), verified=True,
+                                  notes=[f"decoded as {', '.join(sorted({v.label for v, _ in ok}))}; "
+                                         "the characters next to it lost bytes"],
+                                  encoding=_ENCODING[s.key], loss=ploss))
+                continue
+        partial = "".join(s.chars[i][0] if s.chars[i] is not None and len(s.chars[i]) == 1 else "\ufffd"
+                          for i in idx)
+        out.append(Damage(a, b, part, [], fam.model, lossy=True, encoding=_ENCODING[s.key], loss=loss or "dropped",
+                          notes=[f"partial repair: {partial} (\ufffd: a character whose bytes were lost)"]))
+    # parts must tile the span exactly
+    if out[0].start != s.start or out[-1].end != s.end or any(x.end != y.start for x, y in zip(out, out[1:])):
+        return None
+    return out
