@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import corpus_files, real_page_positions
 
 from talklint.checks.words import (builtin_dictionary_path, keep_case, load_dictionary,
                                    page_language, parse_dictionary, DictionaryError)
@@ -233,15 +234,9 @@ REAL = {
 }
 
 
-def _corpus_files():
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "ATTRIBUTION.md")
-
-
-@pytest.mark.parametrize("path", _corpus_files(), ids=lambda p: p.relative_to(CORPUS).as_posix())
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.relative_to(CORPUS).as_posix())
 def test_real_pages(path):
-    linter = Linter(overrides=Overrides(select=list(WORD_CODES)))
-    got = sorted((f.line, f.column, f.code) for f in linter.lint_path(str(path)).findings)
-    assert got == REAL.get(path.relative_to(CORPUS).as_posix(), [])
+    assert real_page_positions(WORD_CODES, path) == REAL.get(path.relative_to(CORPUS).as_posix(), [])
 
 
 # -- speed --------------------------------------------------------------------------------------------------
