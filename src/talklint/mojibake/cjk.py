@@ -184,6 +184,8 @@ def _lost_bytes(key: str, nxt: int | None) -> frozenset[int]:
     decoders report one bad byte at a time and go on with the next byte.
     """
     fam = _BY_KEY[key]
+    if nxt == _W:  # an unknown continuation byte followed
+        return frozenset().union(*(_lost_bytes(key, c) for c in range(0x80, 0xC0)))
     out = set()
     for codec in fam.codecs:
         single, pair = _codec_table(codec)
@@ -558,7 +560,7 @@ def _fill(slot: _Slot, after: int | None, key: str) -> list[str] | None:
     choices = []
     for i in unknown_at:
         nxt = data[i + 1] if i + 1 < len(data) else after
-        lost = _lost_bytes(key, None if nxt == _W else nxt)
+        lost = _lost_bytes(key, nxt)
         choices.append([v for v in range(0x80, 0xC0) if v in lost])
     combos = 1
     for c in choices:
@@ -596,6 +598,7 @@ class _Span:
     open_end: bool = True  # the span ends where its token ends (not at a parse failure)
     lost_only: bool = False  # a run of U+FFFD with nothing left to decode
     cjk: bool = False  # decodes to CJK characters
+    evidence: float = 0.0  # the score without the credit for U+FFFD (which any code page explains)
 
 
 # half-width katakana that are the bytes B8, BC, BD, BF: what is left of U+FE0F or of a
@@ -662,8 +665,12 @@ def _score(key: str, token: str, p: _Parse, t0: int, after: int | None, text: st
     damaged = token[p.start : p.end]
     score -= sum(_ordinary(c) for c in damaged)
     score += _FAMILY_PRIOR[key]
-    score += damaged.count("\ufffd")
-    # accented letters: a word's letters on either side, or a word of them
+    fffd = damaged.count("\ufffd")
+    score += fffd
+    if slots and len(slots[-1].data) == 1 and p.end < len(token):
+        # a swallowed ASCII byte leaves the decoder at a character boundary: the next damaged
+        # character would have to go on with a lead byte, and it does not
+        score -= 2.0    # accented letters: a word's letters on either side, or a word of them
     alpha = [c[0] for c in chars if c is not None and len(c) == 1
              and _SCRIPT.get(_category(c[0])) in ("latin", "greek", "cyr", "hebrew", "arabic")]
     if alpha and len(alpha) == multibyte and len(alpha) >= 3:
@@ -678,7 +685,8 @@ def _score(key: str, token: str, p: _Parse, t0: int, after: int | None, text: st
             text[t0 + p.end] if p.end == len(token) and t0 + p.end < len(text) else "")
         score += 1.5 * (left.isascii() and left.isalnum()) + 1.5 * (right.isascii() and right.isalnum())
     weak = multibyte < 2 and "\ufffd" not in damaged
-    return _Span(key, t0 + p.start, t0 + p.end, p, score, chars, weak, cjk="cjk" in scripts)
+    return _Span(key, t0 + p.start, t0 + p.end, p, score, chars, weak, cjk="cjk" in scripts,
+                 evidence=score - fffd)
 
 
 # --------------------------------------------------------------------------------------------
@@ -803,7 +811,8 @@ def _token_spans(token: str, t0: int, text: str) -> list[_Span]:
                 if best is None:
                     best = sp
                 elif sp.end == best.end:
-                    best.alts.append((sp.chars, any(sl.inserted or sl.truncated for sl in p.slots)))
+                    best.alts.append((sp.chars, any(sl.inserted or sl.truncated for sl in p.slots),
+                                      any(sl.truncated for sl in p.slots)))
             if best is not None and best.score > 0:
                 best.open_end = best.parse.end == n
                 spans.append(best)
@@ -848,22 +857,23 @@ def find(text: str) -> list[Damage]:
         entry = lines.get(ls)
         if entry is None:
             le = text.find("\n", m.end())
-            entry = lines[ls] = [0, [], (ls, len(text) if le < 0 else le)]
+            entry = lines[ls] = [0, [], (ls, len(text) if le < 0 else le), 0]
         if token.count("\ufffd") < len(token):  # U+FFFD alone is no code page's evidence
             entry[0] += len(token)
+            entry[3] += token.count("\ufffd")
         found = _token_spans(token, m.start(), text)
         entry[1].extend(found)
         strong.update(s.key for s in found if s.score >= _SOLO and not s.weak)
     taken = [(d.start, d.end) for d in out]
     keep: list[_Span] = []
-    for size, spans, line_start in lines.values():
+    for size, spans, line_start, fffd_in_tokens in lines.values():
         if not spans:
             continue
         # the family that explains the line best may report its short spans too
         by_fam: dict[str, list[_Span]] = {}
         for s in spans:
             by_fam.setdefault(s.key, []).append(s)
-        best_fam, best_total = None, 0.0
+        best_fam, best_total = None, float("-inf")
         for key, fs in by_fam.items():
             total = sum(s.score for s in fs)
             cover = sum(s.end - s.start for s in fs) / max(size, 1)
@@ -876,8 +886,12 @@ def find(text: str) -> list[Damage]:
                 need = _LINE_LATIN  # accented letters and quotes only: single words are weak
             else:
                 need = _LINE
-            if cover >= _LINE_COVER and total >= need and total > best_total:
-                best_fam, best_total = key, total
+            # characters the family leaves unexplained count against it
+            inside = sum(text.count("\ufffd", s.start, s.end) for s in fs)
+            unexplained = size - (sum(s.end - s.start for s in fs) - inside) - fffd_in_tokens
+            evidence = sum(s.evidence for s in fs) - 2.0 * max(unexplained, 0)
+            if cover >= _LINE_COVER and total >= need and evidence > best_total:
+                best_fam, best_total = key, evidence
         for s in sorted(spans, key=lambda s: (s.key != best_fam, -s.score)):
             if s.key != best_fam and (s.weak or s.score < _SOLO):
                 continue
@@ -916,6 +930,19 @@ def _readings(chars: list) -> list[str] | None:
     return out
 
 
+def _naming(key: str, ok: list) -> tuple[str, str]:
+    """(model, encoding) of a verified reading: GB18030 when only gb18030 reproduces it."""
+    if key == "gb" and all(v.codec == "gb18030" for v, _ in ok):
+        return "UTF-8 read as GB18030", "GB18030"
+    return _BY_KEY[key].model, _ENCODING[key]
+
+
+def _plain(reading: str) -> float:
+    """How everyday a reading's characters are, on average (ideographs by level, kana, hangul,
+    CJK punctuation)."""
+    return sum(_ordinary(c) for c in reading) / max(len(reading), 1)
+
+
 def _exact_drops(s: _Span, text: str, damaged: str, readings, ignore_seen: bool) -> bool:
     """Can bytes have been lost inside the span without a trace (errors="ignore")?"""
     if s.key in ("big5", "euckr"):
@@ -949,7 +976,18 @@ def _to_damage(s: _Span, text: str, ignore_seen: bool = False) -> list[Damage]:
     readings: set[str] = set()
     open_ended = False
     # a parse that needs dropped bytes is no rival where nothing else in the text was dropped
-    rivals = [chars for chars, drops in s.alts if ignore_seen or dropped or not drops]
+    primary = _readings(s.chars)
+    rivals = []
+    for chars, drops, truncated in s.alts:
+        if drops and "\ufffd" in text:
+            continue  # a replace-mode decode drops nothing
+        if drops and not truncated and not dropped and primary is not None and len(primary) == 1:
+            # bytes dropped inside the span against a reading that needs none: a rival only
+            # if it reads at least as plainly
+            best = sum(max(map(_ordinary, c)) if c else 1.0 for c in chars) / max(len(chars), 1)
+            if best < _plain(primary[0]):
+                continue
+        rivals.append(chars)
     for chars in [s.chars] + rivals:
         rs = _readings(chars)
         if rs is None:
@@ -963,10 +1001,7 @@ def _to_damage(s: _Span, text: str, ignore_seen: bool = False) -> list[Damage]:
     exact = _exact_drops(s, text, damaged, readings, ignore_seen)
     if len(good) == 1 and not open_ended and exact:
         (cand, ok), = good.items()
-        model = fam.model
-        encoding = _ENCODING[s.key]
-        if s.key == "gb" and all(v.codec == "gb18030" for v, _ in ok):
-            model, encoding = "UTF-8 read as GB18030", "GB18030"
+        model, encoding = _naming(s.key, ok)
         notes = [f"decoded as {', '.join(sorted({v.label for v, _ in ok}))} "
                  f"({' or '.join(sorted({m for _, m in ok}))})"]
         return [Damage(s.start, s.end, damaged, [cand], model, lossy=bool(loss), verified=True,
@@ -1013,17 +1048,18 @@ def _split(s: _Span, text: str, fam: _Family, loss: str, ignore_seen: bool) -> l
         a, b = base + slots[idx[0]].k0, base + slots[idx[-1]].k1 + 1
         part = text[a:b]
         reading = "".join(s.chars[i][0] for i in idx) if k else None
-        if k and not reading.isascii():
+        if k and sum(len(slots[i].data) for i in idx if len(slots[i].data) > 1) >= 3:
             ctx = text[b : b + 1] if b < len(text) and text[b].isascii() else ""
             ok = _verify(fam, reading, part, ctx)
             sub = _Span(s.key, a, b, s.parse, s.score, [], s.weak)
             if ok and _exact_drops(sub, text, part, [reading], ignore_seen):
                 ploss = "U+FFFD" if "\ufffd" in part else (
                     "dropped" if any(slots[i].inserted or slots[i].truncated for i in idx) else "")
-                out.append(Damage(a, b, part, [reading], fam.model, lossy=bool(ploss), verified=True,
+                model, encoding = _naming(s.key, ok)
+                out.append(Damage(a, b, part, [reading], model, lossy=bool(ploss), verified=True,
                                   notes=[f"decoded as {', '.join(sorted({v.label for v, _ in ok}))}; "
                                          "the characters next to it lost bytes"],
-                                  encoding=_ENCODING[s.key], loss=ploss))
+                                  encoding=encoding, loss=ploss))
                 continue
         partial = "".join(s.chars[i][0] if s.chars[i] is not None and len(s.chars[i]) == 1 else "\ufffd"
                           for i in idx)

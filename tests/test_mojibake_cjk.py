@@ -1,0 +1,406 @@
+"""CJK mojibake: UTF-8 read as GBK/GB18030, Big5, Shift-JIS, EUC-KR (talklint.mojibake.cjk).
+
+Besides examples, this file holds a small evaluation: clean lines (SOFAStack's Chinese pages, a
+traditional-character version of some of them, the seed 004 page, and lines written for these
+tests in simplified and traditional Chinese, Japanese, Korean, mixed scripts and Latin) are
+damaged with every model and the detector is measured. Run it as a script for the table:
+
+    python tests/test_mojibake_cjk.py [every-nth-line]
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import glob
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from talklint.mojibake import Damage, cjk
+
+DATA = Path(__file__).parent / "data" / "cjk"
+ROOT = Path(__file__).parent.parent
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [ln for ln in text.split("\n") if ln.strip() and not ln.startswith("#")]
+
+
+def _seed_lines() -> list[str]:
+    (path,) = glob.glob(str(ROOT / "seeds" / "004_*.txt"))
+    return [ln for ln in Path(path).read_text(encoding="utf-8").split("\n") if ln.strip()]
+
+
+CLEAN = {
+    "sofastack_zh": _lines("sofastack_zh.txt"),
+    "sofastack_zh_hant": _lines("sofastack_zh_hant.txt"),
+    "handwritten": _lines("clean_handwritten.txt"),
+    "seed004": _seed_lines(),
+}
+ALL_CLEAN = [ln for lines in CLEAN.values() for ln in lines]
+
+
+def _web_gbk(exc: UnicodeDecodeError):
+    # Windows code page 936 and browsers read a lone 0x80 as the euro sign
+    return ("\u20ac" if exc.object[exc.start] == 0x80 else "\ufffd"), exc.start + 1
+
+
+codecs.register_error("test-cjk-web-gbk", _web_gbk)
+
+MODELS = {
+    "gbk-replace": ("gbk", "replace"),
+    "gbk-ignore": ("gbk", "ignore"),
+    "gbk-web": ("gbk", "test-cjk-web-gbk"),
+    "gb18030-replace": ("gb18030", "replace"),
+    "gb18030-ignore": ("gb18030", "ignore"),
+    "big5-replace": ("big5", "replace"),
+    "big5-ignore": ("big5", "ignore"),
+    "shift_jis-replace": ("shift_jis", "replace"),
+    "shift_jis-ignore": ("shift_jis", "ignore"),
+    "cp932-replace": ("cp932", "replace"),
+    "euc_kr-replace": ("euc_kr", "replace"),
+    "euc_kr-ignore": ("euc_kr", "ignore"),
+    "cp949-replace": ("cp949", "replace"),
+}
+
+
+def damage(text: str, model: str) -> str:
+    codec, errors = MODELS[model]
+    return text.encode("utf-8").decode(codec, errors)
+
+
+def repair(text: str, found: list[Damage]) -> str:
+    for d in sorted(found, key=lambda d: -d.start):
+        if d.candidates:
+            text = text[: d.start] + d.candidates[0] + text[d.end :]
+    return text
+
+
+def check_spans(text: str, found: list[Damage]) -> None:
+    last = 0
+    for d in found:
+        assert text[d.start : d.end] == d.damaged
+        assert d.start >= last and d.end > d.start
+        last = d.end
+        if d.verified:
+            assert d.candidates
+
+
+def candidate_right(orig: str, text: str, d: Damage, model: str) -> bool:
+    """Is the repair of ``d`` the original of its span? True when the original can be cut as
+    prefix + candidate + suffix with the prefix and suffix damaging into the text around the span."""
+    c = d.candidates[0]
+    i = orig.find(c)
+    while i >= 0:
+        if (damage(orig[:i] + c, model) == text[: d.start] + damage(c, model)
+                and damage(orig[i + len(c):], model) == text[d.end:]):
+            return True
+        i = orig.find(c, i + 1)
+    return False
+
+
+def measure(lines: list[str], model: str) -> dict:
+    """Per line: detected (a span found), covered (every changed character inside a span),
+    exact (applying all candidates gives the original); per span: candidates and wrong ones."""
+    r = dict(lines=0, detected=0, covered=0, exact=0, spans=0, candidates=0, wrong=0)
+    for orig in lines:
+        text = damage(orig, model)
+        if text == orig:
+            continue
+        r["lines"] += 1
+        found = cjk.find(text)
+        check_spans(text, found)
+        r["detected"] += bool(found)
+        inside = [False] * len(text)
+        for d in found:
+            inside[d.start : d.end] = [True] * (d.end - d.start)
+        ops = difflib.SequenceMatcher(None, orig, text, autojunk=False).get_opcodes()
+        r["covered"] += bool(found) and all(all(inside[j1:j2]) for op, _, _, j1, j2 in ops if op != "equal")
+        r["exact"] += repair(text, found) == orig
+        for d in found:
+            r["spans"] += 1
+            if d.candidates:
+                r["candidates"] += 1
+                r["wrong"] += not candidate_right(orig, text, d, model)
+    return r
+
+
+# --------------------------------------------------------------------------------------------
+# Examples
+
+
+@pytest.mark.parametrize(
+    "original, model",
+    [
+        ("开源六周年", "gbk-web"),
+        ("演讲主题：云原生", "gb18030-replace"),
+        ("欢迎报名参加", "gb18030-ignore"),
+        ("Isn’t it great", "gbk-replace"),
+        ("東京で開催", "cp932-replace"),
+        ("カンファレンス", "shift_jis-replace"),
+        ("Join us 📅 on Friday for 🎤 talks", "gbk-replace"),
+    ],
+)
+def test_damage_is_found_and_repaired(original, model):
+    text = damage(original, model)
+    assert text != original
+    found = cjk.find(text)
+    check_spans(text, found)
+    assert found
+    assert repair(text, found) == original
+    for d in found:
+        assert d.verified and d.candidates
+        assert d.model.startswith("UTF-8 read as ")
+
+
+def test_brief_example():
+    (d,) = cjk.find("寮€鏀炬簮")
+    assert (d.start, d.end, d.candidates, d.model, d.lossy, d.verified) == (
+        0, 5, ["开放源"], "UTF-8 read as GBK", False, True)
+    assert d.encoding == "GBK"
+
+
+def test_gb18030_only_reading_is_named():
+    # 议 (E8 AE AE): AE E6 is in GBK's user-defined area, which only gb18030 maps (to U+E185)
+    text = damage("协议是", "gb18030-replace")
+    assert text == "鍗忚\ue185鏄\ufffd"
+    first, last = cjk.find(text)
+    assert (first.damaged, first.candidates, first.model, first.encoding) == (
+        "鍗忚\ue185", ["协议"], "UTF-8 read as GB18030", "GB18030")
+    assert last.damaged == "鏄\ufffd" and last.candidates == []
+
+
+def test_korean_read_as_cp949_is_repaired_where_nothing_was_lost():
+    text = damage("기여하는 방법", "cp949-replace")
+    found = cjk.find(text)
+    assert [(d.damaged, d.candidates) for d in found] == [
+        ("湲곗뿬", ["기여"]), ("\ufffd븯\ufffd뒗", []), ("諛⑸쾿", ["방법"])]
+
+
+def test_spans_are_exact_and_leave_clean_text_alone():
+    clean_before, clean_after = "标题：", "。结束 ok"
+    damaged = damage("开放源码", "gbk-web")
+    text = clean_before + damaged + " " + clean_after
+    found = cjk.find(text)
+    check_spans(text, found)
+    assert found
+    assert found[0].start >= len(clean_before)
+    assert found[-1].end <= len(clean_before) + len(damaged)
+    assert "".join(d.damaged for d in found) == damaged
+
+
+def test_merged_ascii_letter_is_part_of_the_span():
+    # 、 is E3 80 81; the next byte 'S' became the trail of a GBK pair: 銆丼 = 、S
+    text = damage("开源社区、SOFAStack", "gbk-web")
+    (d,) = cjk.find(text)
+    assert d.damaged == "寮€婧愮ぞ鍖恒€丼" and d.candidates == ["开源社区、S"]
+    assert text[d.end :] == "OFAStack"
+
+
+def test_lost_byte_at_the_end_is_reported_without_a_guess():
+    # 为 = E4 B8 BA: the lone BA before a space cannot be decoded; 64 characters could be meant
+    text = damage("为 HTNN 增加 AI 内容安全插件", "gbk-replace")
+    found = cjk.find(text)
+    assert found and found[0].damaged == "涓\ufffd"
+    assert found[0].candidates == [] and found[0].lossy and found[0].loss == "U+FFFD"
+    assert any("partial repair" in n for n in found[0].notes)
+
+
+def test_lossy_span_is_cut_where_the_readable_part_ends():
+    text = damage("开放源码技术", "gbk-replace")  # 寮�鏀炬簮鐮佹妧鏈�
+    found = cjk.find(text)
+    check_spans(text, found)
+    assert "".join(d.damaged for d in found) == text
+    assert any(d.candidates == ["放源码技"] and d.verified for d in found)
+    assert not any(d.candidates and "\ufffd" in d.damaged for d in found if not d.verified)
+
+
+def test_big5_damage_is_found_without_guessing():
+    text = damage("本次大会将于 2024 年 10 月 18 日在上海世博中心举行，欢迎报名参加。", "big5-replace")
+    found = cjk.find(text)
+    check_spans(text, found)
+    assert found and all(d.model == "UTF-8 read as Big5" for d in found)
+    assert repair(text, found) != text or all(not d.candidates for d in found)
+
+
+def test_ignore_mode_big5_never_gets_a_repair():
+    # whole characters vanish through Big5 with errors="ignore": '瘙湔隅撟港遢' reads as 汴涨年份
+    # and re-damages exactly, but the original was 需求暴涨的年份
+    text = damage("也是推理需求暴涨的年份。", "big5-ignore")
+    assert all(not d.candidates for d in cjk.find(text))
+
+
+def test_latin_text_read_as_gbk_and_shift_jis():
+    text = damage("José Valim, Zoë Kravitz and Renée Müller", "gbk-replace")
+    assert repair(text, cjk.find(text)) == "José Valim, Zoë Kravitz and Renée Müller"
+    assert repair("Cafﾃｩ au lait, ﾃｩtﾃｩ", cjk.find("Cafﾃｩ au lait, ﾃｩtﾃｩ")) == "Café au lait, été"
+
+
+@pytest.mark.parametrize(
+    "text, model",
+    [
+        ("锟斤拷锟斤拷", "U+FFFD (EF BF BD) read as GBK"),
+        ("buffer: 烫烫烫烫烫烫", "uninitialised memory (0xCC bytes, MSVC) read as GBK"),
+        ("屯屯屯屯", "uninitialised memory (0xCD bytes, MSVC) read as GBK"),
+        ("Itï¿½s", "U+FFFD (EF BF BD) read as Windows-1252"),
+    ],
+)
+def test_signatures(text, model):
+    found = cjk.find(text)
+    assert [d.model for d in found] == [model]
+    assert found[0].candidates == [] and found[0].lossy
+    check_spans(text, found)
+
+
+def test_a_word_with_one_such_character_is_not_a_signature():
+    assert cjk.find("烫发和屯田都是词") == []
+
+
+def test_quick_exit():
+    assert cjk.find("") == []
+    assert cjk.find("plain ASCII text " * 100) == []
+    assert cjk.find("Café – “quoted” — naïve ✓ 😀") == []
+
+
+# --------------------------------------------------------------------------------------------
+# Clean text stays clean
+
+
+@pytest.mark.parametrize("name", sorted(CLEAN))
+def test_clean_lines_give_nothing(name):
+    flagged = [(ln, cjk.find(ln)) for ln in CLEAN[name]]
+    assert [f for f in flagged if f[1]] == []
+
+
+def test_clean_pages_give_nothing_as_one_text():
+    for name, lines in CLEAN.items():
+        assert cjk.find("\n".join(lines)) == [], name
+
+
+def test_seed_004_with_its_stray_expect_is_clean():
+    (path,) = glob.glob(str(ROOT / "seeds" / "004_*.txt"))
+    text = Path(path).read_text(encoding="utf-8")
+    assert ".expect到" in text
+    assert cjk.find(text) == []
+
+
+# --------------------------------------------------------------------------------------------
+# The evaluation (a sample of the lines, to keep the suite quick)
+
+# lower bounds a little under what the full run measures (see the module docstring)
+DETECTION_AT_LEAST = {
+    "gbk-replace": 0.98, "gbk-web": 0.98, "gb18030-replace": 0.98, "gb18030-ignore": 0.95,
+    "gbk-ignore": 0.88, "shift_jis-replace": 0.90, "cp932-replace": 0.97, "shift_jis-ignore": 0.75,
+    "big5-replace": 0.85, "euc_kr-replace": 0.83, "cp949-replace": 0.83,
+    "big5-ignore": 0.0, "euc_kr-ignore": 0.0,
+}
+SAMPLE = ALL_CLEAN[::5]
+
+
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_measured_detection_and_no_wrong_repair(model):
+    r = measure(SAMPLE, model)
+    assert r["lines"] > 100
+    assert r["wrong"] == 0, r
+    assert r["detected"] / r["lines"] >= DETECTION_AT_LEAST[model], r
+
+
+def test_lossless_gbk_damage_is_repaired_exactly():
+    # lines the web/Windows GBK decode damaged without losing a byte: nothing to guess
+    done = total = 0
+    for orig in ALL_CLEAN[::2]:
+        text = damage(orig, "gbk-web")
+        if text == orig or "\ufffd" in text:
+            continue
+        total += 1
+        done += repair(text, cjk.find(text)) == orig
+    assert total > 60 and done / total >= 0.85
+
+
+# --------------------------------------------------------------------------------------------
+# Properties
+
+
+def _no_start_alphabet() -> list[str]:
+    """Characters whose bytes in no supported code page hold a UTF-8 lead byte: nothing built
+    from them (and ASCII) can be UTF-8 read through those code pages."""
+    out = []
+    for o in list(range(0x3000, 0x3100)) + list(range(0x4E00, 0xA000, 7)) + list(range(0xAC00, 0xD7A4, 11)) \
+            + list(range(0xFF01, 0xFF5F)):
+        ch = chr(o)
+        if ch in "锟烫屯" or any(ch in cjk._starters(k) for k in ("gb", "big5", "sjis", "euckr")):
+            continue
+        if any(any(b >= 0xC0 for o_ in cjk._family(k).rev.get(ch, ()) for b in o_)
+               for k in ("gb", "big5", "sjis", "euckr")):
+            continue
+        out.append(ch)
+    return out
+
+
+NO_START = _no_start_alphabet()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(NO_START + list(" abcXYZ019,.:()")), max_size=60))
+def test_text_that_cannot_be_gbk_read_utf8_gives_nothing(text):
+    """Characters whose code-page bytes hold no UTF-8 lead byte cannot begin a damaged span."""
+    assert cjk.find(text) == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(ALL_CLEAN), min_size=1, max_size=4), st.sampled_from(["", " ", "\n", "，"]))
+def test_real_clean_lines_joined_give_nothing(lines, sep):
+    """Real clean lines, joined in any order, stay clean. (Random strings of CJK characters are
+    not asserted on: a random string can be mojibake by accident, e.g. 寮€ is 开 read as GBK.)"""
+    assert cjk.find(sep.join(lines)) == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(ALL_CLEAN), st.sampled_from(sorted(MODELS)))
+def test_every_candidate_is_the_original(line, model):
+    """Whatever is damaged, a repair offered is the original of its span, and verified."""
+    text = damage(line, model)
+    found = cjk.find(text)
+    check_spans(text, found)
+    for d in found:
+        if d.candidates:
+            assert d.verified
+            assert candidate_right(line, text, d, model), (line, d)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_gives_well_formed_spans(text):
+    check_spans(text, cjk.find(text))
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str]) -> None:
+    import time
+
+    step = int(argv[1]) if len(argv) > 1 else 1
+    lines = ALL_CLEAN[::step]
+    print(f"{len(lines)} clean lines ({', '.join(f'{k} {len(v)}' for k, v in CLEAN.items())}), every {step}th")
+    t = time.process_time()
+    flagged = sum(bool(cjk.find(ln)) for ln in lines)
+    dt = time.process_time() - t
+    chars = sum(map(len, lines))
+    print(f"clean lines flagged: {flagged}/{len(lines)}   ({chars / dt / 1e6:.2f} M characters/s)")
+    print(f"{'model':18s} {'lines':>5s} {'detected':>9s} {'covered':>8s} {'exact':>7s} {'wrong':>5s}  candidates/spans")
+    for model in MODELS:
+        r = measure(lines, model)
+        n = r["lines"]
+        print(f"{model:18s} {n:5d} {r['detected'] / n:9.1%} {r['covered'] / n:8.1%} {r['exact'] / n:7.1%}"
+              f" {r['wrong']:5d}  {r['candidates']}/{r['spans']}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)
