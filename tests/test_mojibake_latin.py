@@ -381,3 +381,10 @@ def test_c1_controls_inside_mojibake_are_left_to_tl102():
     assert [(f.code, text[f.start:f.end]) for f in found] == [("TL102", "â€\x9d"), ("TL204", "\x85")]
     latin1 = "Itâ\x80\x99s\n"
     assert [f.code for f in lint(latin1, ("TL102", "TL204"))] == ["TL102"]
+
+
+def test_correct_text_beside_damage_is_left_alone():
+    # `ê’` reads as a lossy `Ꝓ` through Windows-1252; on its own the line is clean, and
+    # damage elsewhere on the line must not make it a finding.
+    found = find_damage("Itâ€™s Lê’s turn")
+    assert [(d.damaged, d.candidates) for d in found] == [("â€™", ["’"])]

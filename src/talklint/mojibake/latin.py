@@ -816,6 +816,10 @@ def _accept(text: str, clusters: list[_Cluster]) -> list[_Cluster]:
                     continue
                 if not strong and (_line_of(text, c.start, c.end)[0], c.fam.name) not in lines:
                     continue
+                if not strong and c.lossy:
+                    # Next to clear damage, a lossless span may ride on the line's evidence; a
+                    # lossy one must stand on its own (correct `Lê’s` reads as lossy `Ꝓs`).
+                    continue
                 tries = c.readings[:16] + ([c.deep] if c.deep is not None else [])
                 # A repair into rare characters (IPA, Syriac, NKo …) must earn its place.
                 gain = max(_gain(text, c, r.text, fixed) - 2 * sum(map(_rare, r.text)) for r in tries)
