@@ -23,21 +23,31 @@ Damage is found by structure, not by statistics over the whole text.
    dropped at a character boundary (``errors="ignore"``), and a last character cut short at
    the end of the run. A damaged span is where this parse holds; its boundaries fall on
    character boundaries of both the damaged and the original text.
-4. A span is reported only when the evidence is strong: the original characters it decodes
-   to must all be plausible (common CJK ideographs, kana, hangul, punctuation, emoji, or
-   accented Latin/Greek/Cyrillic letters of one script), and the span must carry enough
-   UTF-8 structure (each complete three-byte character is two continuation bytes in exactly
-   the right places), weighed against how ordinary the damaged characters themselves are as
-   text (mojibake is made of rare characters). Short spans (one or two damaged characters)
-   need context: adjacent ASCII letters for an accented Latin letter, or other strong damage
-   of the same family in the text.
-5. Repair: unknown bytes are filled with every value the wrong codec could have lost there
-   (a byte it fails to decode before the byte that follows); a candidate is offered only when
-   exactly one filling gives valid characters, and it is *verified* when decoding it again
-   with one of the family's codecs (gbk, gb18030, Windows-936 with ``0x80`` as ``€``, big5,
-   cp950, big5hkscs, shift_jis, cp932, euc_kr, cp949; strict, ``replace`` or ``ignore``)
-   gives back exactly the damaged text. Otherwise the span is reported without a candidate,
-   and ``notes`` say what is known (the partial repair, the number of lost characters).
+4. A span is scored: every original character it decodes to must be plausible (ideographs of
+   the national standards, kana, hangul, punctuation, emoji, letters of one alphabet), each
+   complete multi-byte character is evidence (two or three continuation bytes exactly where
+   UTF-8 wants them), and the damaged characters themselves count against it when they are
+   everyday characters (mojibake is made of rare ones). A span is reported on its own from
+   ``_SOLO`` on; shorter evidence counts only for the code page that explains most of a line
+   (``_LINE``, lower when the line has U+FFFD, which is damage already, or when the same text
+   shows that code page's damage plainly elsewhere). Runs of U+FFFD on such a line join the
+   report without a candidate.
+5. Repair: an unknown byte is filled with every value the wrong codec could have lost there (a
+   byte it fails to decode before the byte that follows). A candidate is offered only when
+   exactly one reading of every parse re-damages *exactly* through one of the family's codecs
+   (gbk, gb18030, code page 936 with ``0x80`` as ``€``, big5, cp950, big5hkscs, shift_jis,
+   cp932, euc_kr, cp949; ``replace`` or ``ignore``); it is then ``verified``. A span whose
+   readable part and lost characters lie apart is cut in two, the readable part repaired.
+   Where bytes can vanish without a trace (Big5 and EUC-KR fail on most continuation bytes
+   and drop whole characters with ``errors="ignore"``; Shift-JIS drops lead bytes EB-EF), a
+   reading is offered only when the text proves a replace-mode decode (it has U+FFFD) or,
+   for Shift-JIS, shows no dropped byte anywhere. Otherwise no candidate: ``notes`` give the
+   partial repair and the rival readings.
+
+Limits: U+FFFD alone carries no code page (a line of nothing but U+FFFD from Big5 damage is
+left to the replacement-character rule); Big5/EUC-KR with ``errors="ignore"`` is mostly
+undetectable (the surviving characters are ordinary-looking text); a lone accented word read
+through GBK (``Caf茅``) needs a second damaged word on its line or elsewhere in the text.
 """
 
 from __future__ import annotations
@@ -66,7 +76,7 @@ _TRIGGER = re.compile(
 _TOKEN = re.compile("[^\x00-\x7f]+")
 _FFFD_RUN = re.compile("\ufffd+")
 
-_SIG_FFFD_GBK = re.compile("(?:锟斤拷)+(?:锟斤?)?|锟斤拷")
+_SIG_FFFD_GBK = re.compile("(?:锟斤拷)+")
 _SIG_MSVC = re.compile("烫{3,}|屯{3,}")
 _SIG_FFFD_1252 = re.compile("(?:ï¿½)+")
 
@@ -95,7 +105,6 @@ class _Family:
     variants: tuple[_Variant, ...]
     extra: dict[str, tuple[bytes, ...]] = field(default_factory=dict)
     rev: dict[str, tuple[bytes, ...]] = field(default_factory=dict)  # char -> byte options
-    fails: dict[str, tuple[frozenset, frozenset]] = field(default_factory=dict)
 
 
 _FAMILIES: list[_Family] = [
@@ -411,6 +420,8 @@ def _feed(st: list, b: int, first: bool, k: int) -> bool:
     cur = st[0]
     if cur is not None and cur.region:
         if b == _W or 0x80 <= b <= 0xBF:
+            if len(cur.data) >= _MAX_REGION:
+                return False  # a long stretch of lost bytes says nothing more
             cur.data.append(b)
             cur.k1 = k
             cur.unknown += b == _W
@@ -467,6 +478,7 @@ def _copy(slot: _Slot | None) -> _Slot | None:
 
 
 _MAX_PATHS = 8
+_MAX_REGION = 24
 
 
 def _parse(items: list, start: int, end: int, open_end: bool) -> list[_Parse]:
@@ -825,7 +837,7 @@ def _token_spans(token: str, t0: int, text: str) -> list[_Span]:
 def _signatures(text: str) -> list[Damage]:
     out = []
     if "锟" in text:
-        for m in re.finditer("(?:锟斤拷)+", text):
+        for m in _SIG_FFFD_GBK.finditer(text):
             out.append(Damage(m.start(), m.end(), m.group(), [], "U+FFFD (EF BF BD) read as GBK",
                               lossy=True, notes=["replacement characters from an earlier lossy decode; the original is lost"]))
     if "烫" in text or "屯" in text:
