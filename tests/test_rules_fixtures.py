@@ -26,6 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers import corpus_files
 
 from talklint.config import Config, Settings
 from talklint.engine import Linter, Overrides
@@ -303,13 +304,7 @@ REAL_CORPUS_FINDINGS = {
 }
 
 
-def _corpus_files():
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "ATTRIBUTION.md")
-
-
-@pytest.mark.parametrize("path", _corpus_files(), ids=lambda p: p.relative_to(CORPUS).as_posix())
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.relative_to(CORPUS).as_posix())
 def test_corpus_page_has_only_real_findings(path):
     result = linter_for(None).lint_path(str(path))
     got = sorted((f.line, f.column, f.code) for f in result.findings if f.code in CORPUS_CODES)

@@ -497,28 +497,32 @@ def _parse(items: list, start: int, end: int, open_end: bool) -> list[_Parse]:
     while k < end and paths:
         opts = items[k]
         nxt = []
+
+        def step(cur, need, slots, good_end, good_slots, seq, starts):
+            """The path after feeding ``seq`` (characters starting at ``starts``), or None."""
+            st = [_copy(cur), need, []]
+            if not all(_feed(st, b, j in starts, k) for j, b in enumerate(seq)):
+                return None
+            new_slots = slots + st[2] if st[2] else slots
+            if st[0] is None:
+                return [None, 0, new_slots, k + 1, len(new_slots)]
+            return [st[0], st[1], new_slots, good_end, good_slots]
+
         for cur, need, slots, good_end, good_slots in paths:
             moved = 0
             for seq in ((_W,),) if opts is None else opts:
-                st = [_copy(cur), need, []]
-                if all(_feed(st, b, j == 0, k) for j, b in enumerate(seq)):
-                    new_slots = slots + st[2] if st[2] else slots
-                    if st[0] is None:
-                        nxt.append([None, 0, new_slots, k + 1, len(new_slots)])
-                    else:
-                        nxt.append([st[0], st[1], new_slots, good_end, good_slots])
+                path = step(cur, need, slots, good_end, good_slots, seq, (0,))
+                if path is not None:
+                    nxt.append(path)
                     moved += 1
             if not moved and cur is not None and not cur.region and need:
                 # errors="ignore": bytes may have been dropped before this character
                 for m in range(1, need + 1):
                     for seq in ((_W,),) if opts is None else opts:
-                        st = [_copy(cur), need, []]
-                        if all(_feed(st, b, j == 0 or j == m, k) for j, b in enumerate((_DROP,) * m + tuple(seq))):
-                            new_slots = slots + st[2] if st[2] else slots
-                            if st[0] is None:
-                                nxt.append([None, 0, new_slots, k + 1, len(new_slots)])
-                            else:
-                                nxt.append([st[0], st[1], new_slots, good_end, good_slots])
+                        path = step(cur, need, slots, good_end, good_slots,
+                                    (_DROP,) * m + tuple(seq), (0, m))
+                        if path is not None:
+                            nxt.append(path)
                             moved += 1
                             break
                     if moved:
