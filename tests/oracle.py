@@ -530,6 +530,16 @@ ORACLE.update({
 })
 
 
+# Each family of fact rules keeps its oracle entries in its own module.
+import oracle_crossfile  # noqa: E402
+import oracle_dates  # noqa: E402
+import oracle_schema  # noqa: E402
+import oracle_timezones  # noqa: E402
+
+for _family in (oracle_schema, oracle_dates, oracle_timezones, oracle_crossfile):
+    ORACLE.update(_family.ORACLE)
+
+
 # -- declarative rules (YAML rule packs) ------------------------------------------------------------
 
 def _is_word(ch: str) -> bool:

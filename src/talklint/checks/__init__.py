@@ -4,6 +4,7 @@ from . import encoding, frontmatter, invisible, structure, tool, whitespace
 from . import residue
 from . import spacing, words
 from . import mojibake
+from . import crossfile, dates, schema, timezones
 
 RULES = [
     *encoding.RULES,
@@ -16,4 +17,8 @@ RULES = [
     *words.RULES,
     *spacing.RULES,
     *mojibake.RULES,
+    *schema.RULES,
+    *dates.RULES,
+    *timezones.RULES,
+    *crossfile.RULES,
 ]

@@ -1,0 +1,3 @@
+"""Span oracle entries for the dates rules (merged into oracle.ORACLE)."""
+
+ORACLE: dict = {}

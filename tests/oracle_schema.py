@@ -1,0 +1,3 @@
+"""Span oracle entries for the schema rules (merged into oracle.ORACLE)."""
+
+ORACLE: dict = {}
