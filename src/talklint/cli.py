@@ -41,7 +41,8 @@ def cli() -> None:
 @click.option("--ignore", multiple=True, metavar="RULES", help="Rules to disable.")
 @click.option("--exclude", multiple=True, metavar="PATTERN", help="Extra paths to exclude (gitignore syntax).")
 @click.option("--force-exclude/--no-force-exclude", default=None, help="Apply excludes to files named on the command line.")
-@click.option("--output-format", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@click.option("--output-format", type=click.Choice(["text", "json", "json-lines", "github", "sarif", "gitlab", "junit"]),
+              default="text", show_default=True, help="How findings are printed (see the README).")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), help="Write the report to this file.")
 @click.option("--stdin-filename", metavar="PATH", help="The path to report (and to match config against) for text read from stdin.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this talklint.toml or pyproject.toml.")
@@ -56,9 +57,10 @@ def cli() -> None:
 @click.option("--diff", is_flag=True, help="Print a unified diff of what --fix would change; write nothing.")
 @click.option("--show-fixes", is_flag=True, help="List the fixes applied, per file.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix: exit 1 when anything was fixed, even if nothing remains.")
+@click.option("--diff-base", metavar="REF", help="Only check files changed since this git ref (and uncommitted or untracked ones).")
 def check(paths, select, extend_select, ignore, exclude, force_exclude, output_format, output_file,
           stdin_filename, config_file, jobs, exit_zero, quiet, statistics, color, progress,
-          fix, unsafe_fixes, diff, show_fixes, exit_non_zero_on_fix) -> None:
+          fix, unsafe_fixes, diff, show_fixes, exit_non_zero_on_fix, diff_base) -> None:
     """Check markdown talk and event pages (folders are walked; `-` reads stdin)."""
     from .config import ConfigError, discover
     from .declarative import PackError
@@ -93,6 +95,13 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
 
     selector = FileSelector(config, overrides.exclude, overrides.force_exclude)
     files = list(selector.collect(paths))
+    if diff_base:
+        from .gitdiff import GitError, keep_changed
+
+        try:
+            files = keep_changed(files, diff_base)
+        except GitError as exc:
+            raise ToolError(str(exc)) from None
 
     if diff:
         return _run_diff(linter, files, stdin_filename, jobs, fix_mode)
@@ -107,7 +116,7 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
         unsafe_hint = (lambda f: policy.applicability(f) is not None and policy.applicability(f).value == "unsafe")
         reporter = get_reporter(output_format)(
             out, color=color, quiet=quiet, statistics=statistics, applies=policy.applies,
-            fix_hint="--fix --unsafe-fixes" if unsafe_fixes else "--fix")
+            fix_hint="--fix --unsafe-fixes" if unsafe_fixes else "--fix", registry=linter.registry)
         summary = Summary()
         reporter.start()
         show_progress = progress if progress is not None else (

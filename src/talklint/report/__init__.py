@@ -10,6 +10,10 @@ FORMATS = {
     "text": "talklint.report.text:TextReporter",
     "json": "talklint.report.json:JsonReporter",
     "github": "talklint.report.github:GithubReporter",
+    "json-lines": "talklint.report.jsonlines:JsonLinesReporter",
+    "sarif": "talklint.report.sarif:SarifReporter",
+    "gitlab": "talklint.report.gitlab:GitlabReporter",
+    "junit": "talklint.report.junit:JunitReporter",
 }
 
 
@@ -25,10 +29,13 @@ class Summary:
     unsafe_hidden: int = 0  # findings with an unsafe fix that --unsafe-fixes would enable
     fixed: int = 0  # fixes applied by --fix
 
-    def add(self, findings, applies, unsafe_available=lambda f: False, fixed: int = 0) -> None:
-        self.files += 1
+    def add(self, findings, applies, unsafe_available=lambda f: False, fixed: int = 0,
+            late: bool = False, had_findings: bool = False) -> None:
+        """Count one file's findings. ``late``: cross-file findings of a file counted already
+        by the per-file pass; ``had_findings``: … which reported findings in it too."""
+        self.files += 0 if late else 1
         self.fixed += fixed
-        if findings:
+        if findings and not had_findings:
             self.files_with_findings += 1
         for f in findings:
             self.findings += 1
@@ -45,8 +52,9 @@ class Reporter:
     """Base: ``file()`` per file as results arrive, ``finish()`` once at the end."""
 
     def __init__(self, out, *, color: bool = False, quiet: bool = False, statistics: bool = False,
-                 fix_hint: str = "--fix", applies=None):
+                 fix_hint: str = "--fix", applies=None, registry=None):
         self.out = out
+        self.registry = registry  # rule metadata for formats that describe the rules (SARIF)
         # Whether --fix would apply a finding's fix under the current policy.
         self.applies = applies or (lambda f: f.fix is not None and f.fix.applicability.value == "safe")
         self.color = color
