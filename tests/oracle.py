@@ -314,6 +314,7 @@ ORACLE = {
     "TL904": suppression_comment,
     "TL905": suppression_comment,
     "TL906": _zero_width_at_start,
+    "TL907": _zero_width_at_start,
 }
 
 

@@ -280,6 +280,15 @@ def _registry(config_file):
         raise ToolError(str(exc)) from None
 
 
+def _add_dataset_command() -> None:
+    from .dataset.command import check_dataset
+
+    cli.add_command(check_dataset)
+
+
+_add_dataset_command()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs click without its own exit handling so exit codes stay ours."""
     try:

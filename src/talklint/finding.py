@@ -70,6 +70,7 @@ class Finding:
     end_column: int = 0
     source_line: str = ""
     edit_positions: tuple = ()  # (line, column, end_line, end_column) of each fix edit
+    row: str | None = None  # the row id, for a page read from a dataset (check-dataset)
 
     @property
     def sort_key(self):
@@ -102,6 +103,8 @@ class Finding:
             "message": self.message,
             "fix": None,
         }
+        if self.row is not None:
+            data["row"] = self.row
         if self.fix is not None:
             data["fix"] = {
                 "applicability": self.fix.applicability.value,

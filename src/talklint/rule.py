@@ -52,6 +52,9 @@ class Rule:
     severity: ClassVar[Severity] = Severity.WARNING
     fixable: ClassVar[str] = "never"  # "never" | "sometimes" | "always"
     default_enabled: ClassVar[bool] = True
+    # True for rules that read the file system or the file's name (images on disk, a date in the
+    # file name): text that is not a file (dataset rows) skips them.
+    reads_files: ClassVar[bool] = False
     origin: ClassVar[str] = "talklint"  # plugin or rule-pack that provides the rule
     Options: ClassVar[type[RuleOptions]] = RuleOptions
 

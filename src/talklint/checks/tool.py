@@ -149,5 +149,29 @@ class FixNotConverged(EngineRule):
     severity = Severity.ERROR
 
 
+class InvalidRow(EngineRule):
+    """## What it does
+    Reports a dataset row (`talklint check-dataset`) whose text cannot be checked: a null or
+    missing text value, a value that is not text (a number, a list), bytes that hold NUL bytes,
+    text with lone surrogates, a line of a JSONL file that is not a JSON object, or a text over
+    the size limit (`--max-chars`). The other rows are still checked.
+
+    ## Why is this bad?
+    A row that is not checked can hide every other problem, and a null or broken row usually
+    means the scrape or the export lost the page.
+
+    ## Example
+    ```console
+    $ talklint check-dataset talks.jsonl --text-column body --id-column id
+    talks.jsonl[talk-17]:1:1: TL907 [invalid-row] Row not checked: its text is null
+    ```
+    """
+
+    code = "TL907"
+    summary = "A dataset row whose text cannot be checked"
+    name = "invalid-row"
+    severity = Severity.ERROR
+
+
 RULES = [UnreadableFile, BinaryFile, InternalError, InvalidSuppression, UnusedSuppression,
-         FixNotConverged]
+         FixNotConverged, InvalidRow]

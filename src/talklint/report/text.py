@@ -54,7 +54,8 @@ class TextReporter(Reporter):
 
     def file(self, path, findings) -> None:
         for f in findings:
-            header = (f"{self._c('path', safe(f.path))}:{f.line}:{f.column}: "
+            where = f.path if f.row is None else f"{f.path}[{f.row}]"
+            header = (f"{self._c('path', safe(where))}:{f.line}:{f.column}: "
                       f"{self._c('code', f.code)} {self._c('name', '[' + f.name + ']')} {safe(f.message)}")
             if f.fix is not None and self.applies(f):
                 header += " " + self._c("fix", "[*]")
