@@ -37,6 +37,12 @@ PUBLISHED = "published"  # when a post/recap was published
 HELD = "held"  # a recap's "held on Nov. 7, 2020": when the reported event took place
 SLUG = "slug"  # the page's own slug / id / permalink
 NAME = "name"  # a speaker page's name
+MENTIONED = "mentioned"  # a date written in the body's prose, with no label ("on May 6, 2025")
+
+# Facts whose value is a Moment or a Range.
+TIMED = frozenset((DATE, START, END, TIME, EVENT_DATES, PUBLISHED, HELD, MENTIONED))
+CANONICAL = frozenset((TITLE, DATE, START, END, TIME, DURATION, TIMEZONE, PLACE, SPEAKERS, EVENT,
+                       EVENT_DATES, PUBLISHED, HELD, SLUG, NAME, MENTIONED))
 
 
 @dataclass(frozen=True)
@@ -127,9 +133,14 @@ class Range:
 class Fact:
     """One fact. ``value`` depends on the kind of fact:
 
-    - dates and times (date, start, end, time, event_dates, published, held): a
+    - dates and times (date, start, end, time, event_dates, published, held, mentioned): a
       :class:`Moment` or a :class:`Range`, or None when the text could not be read as one
-      (then ``problem`` says why: "invalid date", "ambiguous numeric date" …);
+      (then ``problem`` says why: "malformed timestamp", "ambiguous numeric date" with both
+      ``readings``, "unreadable"). An impossible date or time (Feb 30, 25:00) is kept in the
+      value, so a rule can point at it, and ``problem`` is "invalid date" / "invalid time":
+      check ``problem`` before trusting a value. ``talklint.when.moments(value)`` gives a
+      value's moments and ``talklint.when.zone_of(value, moment)`` the zone that applies to
+      one (its own, else the range's);
     - duration: a :class:`datetime.timedelta` or None;
     - speakers: a list of :class:`Piece` (one per name or slug);
     - everything else: the text as a :class:`str`.
@@ -137,11 +148,14 @@ class Fact:
 
     name: str  # canonical name (module constants above)
     origin: str  # "front-matter" or "body"
+    # key: for prose dates, the words that classified them ("was held on", "By") or "".
     key: str  # the front-matter key or the body label as written ("start_datetime", "Date", "时间")
     span: Span  # the value's characters in the file
     raw: str  # the value as written
     value: Any = None
     problem: str | None = None
+    # An ambiguous numeric date's possible readings (day first, month first); empty otherwise.
+    readings: tuple[DateValue, ...] = ()
 
 
 @dataclass
@@ -167,5 +181,8 @@ def facts_of(ctx: "Context") -> Facts:
     return cached
 
 
-def extract(document: Any) -> Facts:  # pragma: no cover - contract; the extractor replaces it
-    raise NotImplementedError
+def extract(document: Any) -> Facts:
+    """All the facts of a parsed :class:`~talklint.document.Document` (see :mod:`talklint.extract`)."""
+    from .extract import extract_facts
+
+    return extract_facts(document)
