@@ -187,3 +187,17 @@ def test_github_output_of_a_page_that_holds_workflow_commands(tmp_path):
     output = r.stdout.decode("utf-8")
     _assert_only_annotations(output)
     assert output.count("\n") >= 3  # the findings are there, each on its own annotation line
+
+
+def test_junit_cross_file_findings_join_their_file_case():
+    out = io.StringIO()
+    reporter = JunitReporter(out)
+    reporter.start()
+    first = Finding("TL201", "trailing-whitespace", "x", 0, 1, path="a.md", line=1, column=1, end_line=1, end_column=2)
+    late = Finding("TL360", "missing-speaker-page", "y", 0, 1, path="a.md", line=2, column=1, end_line=2, end_column=2)
+    reporter.file("a.md", [first])
+    reporter.cross_file("a.md", [late])
+    reporter.finish(None)
+    root = ET.fromstring(out.getvalue())
+    assert [c.get("name") for c in root.iter("testcase")] == ["a.md"]
+    assert [f.get("type") for f in root.iter("failure")] == ["TL201", "TL360"]

@@ -1,15 +1,18 @@
 """Every registered rule is documented, has an oracle entry, and has fixtures that trigger it
-and that must not (``tests/fixtures/rules/<CODE>/``)."""
+and that must not (``tests/fixtures/rules/<CODE>/``; for cross-file rules, cases of several
+pages in ``tests/fixtures/crossfile/<CODE>/``)."""
 
 from __future__ import annotations
 
 import pytest
 
 from talklint.finding import Severity
+from talklint.project import ProjectRule
 from talklint.registry import load_registry, missing_doc_sections
 from talklint.rule import CODE_PATTERN, NAME_PATTERN, RuleOptions
 
 from oracle import predicate_for
+from test_crossfile import cross_file_findings_by_case
 from test_rules_fixtures import FIXTURES, SIDECARS, fixture_files, lint_fixture
 
 REGISTRY = load_registry()
@@ -52,6 +55,8 @@ def test_oracle_entry(rule):
 
 
 def _findings_by_file(code):
+    if issubclass(REGISTRY.get(code), ProjectRule):
+        return cross_file_findings_by_case(code)
     folder = FIXTURES / code
     return {p: [f for f in lint_fixture(p)[1] if f.code == code]
             for p in fixture_files() if p.parent.is_relative_to(folder)}
@@ -61,7 +66,7 @@ def _findings_by_file(code):
                          ids=_ids([r for r in RULES if r.code not in FIXTURE_EXEMPT]))
 def test_fixtures_trigger_and_clean(rule):
     by_file = _findings_by_file(rule.code)
-    assert by_file, f"no fixtures in tests/fixtures/rules/{rule.code}/"
+    assert by_file, f"no fixtures in tests/fixtures/rules/{rule.code}/ (or crossfile/{rule.code}/)"
     assert any(by_file[p] for p in by_file), f"no fixture triggers {rule.code}"
     clean = [p for p in by_file if p.name.startswith("clean")]
     assert clean, f"no clean* fixture for {rule.code}"

@@ -64,7 +64,7 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
     """Check markdown talk and event pages (folders are walked; `-` reads stdin)."""
     from .config import ConfigError, discover
     from .declarative import PackError
-    from .engine import FixMode, Linter, Overrides
+    from .engine import FixMode, Linter, Overrides, ProjectPass
     from .files import FileSelector
     from .fixer import FixPolicy
     from .registry import RegistryError
@@ -108,7 +108,7 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
     # With --fix on stdin the fixed text goes to stdout, so the report goes to stderr.
     out = open(output_file, "w", encoding="utf-8") if output_file else (
         sys.stderr if fix and from_stdin else sys.stdout)
-    write_errors = []
+    errors = []
     try:
         if color is None:
             color = (not os.environ.get("NO_COLOR")
@@ -122,30 +122,41 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
         show_progress = progress if progress is not None else (
             len(files) >= 20 and _isatty(sys.stderr) and _isatty(sys.stdout) and not os.environ.get("CI")
         )
-        results = _results(linter, files, stdin_filename, jobs, fix_mode)
+        # The cross-file pass runs over the files of this run (never over stdin): its findings
+        # are reported after every file's own, and after fixes, which they point into.
+        project = ProjectPass(linter) if linter.project_rules else None
+        results = _results(linter, files, stdin_filename, jobs, fix_mode, project is not None)
         with _Progress(len(files), show_progress) as bar:
             for result in results:
                 summary.add(result.findings, policy.applies,
                             unsafe_available=lambda f: not unsafe_fixes and unsafe_hint(f),
                             fixed=len(result.applied))
+                if project is not None:
+                    project.add(result)
                 if result.fixed_text is not None:
                     sys.stdout.write(result.fixed_text)
                     sys.stdout.flush()
                 if show_fixes and result.applied:
                     _show_fixes(result, err=out is sys.stdout and from_stdin)
                 if result.write_error:
-                    write_errors.append(f"{result.path}: {result.write_error}")
+                    errors.append(f"{result.path}: {result.write_error}")
                 if result.note:
                     click.echo(f"talklint: {result.path}: {result.note}", err=True)
                 reporter.file(result.path, result.findings)
                 bar.step()
+        if project is not None:
+            for result in project.finish():
+                summary.add(result.findings, policy.applies, late=True,
+                            had_findings=result.path in project.reported)
+                reporter.cross_file(result.path, result.findings)
+            errors += project.errors
         reporter.finish(summary)
     finally:
         if out not in (sys.stdout, sys.stderr):
             out.close()
-    for message in write_errors:
+    for message in errors:
         click.echo(f"talklint: error: {message}", err=True)
-    if write_errors:
+    if errors:
         sys.exit(EXIT_ERROR)
     if exit_zero:
         sys.exit(EXIT_CLEAN)
@@ -181,7 +192,7 @@ def _run_diff(linter, files, stdin_filename, jobs, fix_mode) -> None:
     sys.exit(EXIT_FINDINGS if changed_files else EXIT_CLEAN)
 
 
-def _results(linter, files, stdin_filename, jobs, fix_mode=None):
+def _results(linter, files, stdin_filename, jobs, fix_mode=None, project=False):
     from .engine import lint_paths
 
     if "-" in files:
@@ -197,7 +208,7 @@ def _results(linter, files, stdin_filename, jobs, fix_mode=None):
             f.path = result.path
         yield result
         files = [f for f in files if f != "-"]
-    yield from lint_paths(linter, files, jobs, fix_mode)
+    yield from lint_paths(linter, files, jobs, fix_mode, project)
 
 
 def _isatty(stream) -> bool:

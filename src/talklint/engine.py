@@ -3,6 +3,10 @@
 Per file: read bytes → Source → Document (parsed once) → every enabled rule → positions →
 inline suppressions → per-file-ignores → sorted findings. Rules only read; the engine decides
 what is reported.
+
+After all files, the cross-file pass (:class:`ProjectPass`) hands what the cross-file rules
+collected from each file to their ``finish`` and decides on their findings the same way
+(see :mod:`talklint.project`).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from . import suppressions
 from .config import Config, ConfigError, Settings
 from .document import parse
 from .finding import Finding, Severity
+from .project import Collected, FileSummary, ProjectRule, Site, finding_at
 from .registry import Registry, load_registry
 from .rule import Context, Rule
 from .selection import PerFileIgnores, check_selectors, enabled_codes, matches_any
@@ -59,6 +64,8 @@ class FileResult:
     fixed_text: str | None = None  # the fixed text, for stdin
     write_error: str | None = None  # why a fixed file was not written
     note: str | None = None  # something the user should know (not an error)
+    summary: FileSummary | None = None  # what the cross-file rules collected (project runs)
+    late: bool = False  # cross-file findings, reported after every file
 
 
 class Linter:
@@ -85,6 +92,8 @@ class Linter:
         self.per_file_ignores = PerFileIgnores(s.per_file_ignores, self.config.root, self.registry, where)
         self.rules: list[Rule] = [self._instantiate(self.registry.rules[c], where)
                                   for c in sorted(self.enabled)]
+        self.project_rules = [r for r in self.rules if isinstance(r, ProjectRule)]
+        self.project_codes = frozenset(r.code for r in self.project_rules)
         unknown = [k for k in s.rules if self.registry.get(k) is None]
         if unknown:
             raise ConfigError(f"{where}: key 'rules.{unknown[0]}': no rule has this code or name")
@@ -127,33 +136,72 @@ class Linter:
                        severity=rule.severity)
 
     def lint_source(self, source: Source, path: str | None = None) -> list[Finding]:
+        return self.analyse(source, path)[0]
+
+    def analyse(self, source: Source, path: str | None = None,
+                project: bool = False) -> tuple[list[Finding], FileSummary | None]:
+        """Findings of one file and, in a project run, what the cross-file rules collected.
+
+        In a project run a suppression that names no rule is judged unused only after the
+        cross-file pass, which may still use it; otherwise the findings do not depend on it."""
         path = path or source.path
+        project = project and bool(self.project_rules)
         if source.binary:
             found = [self._tool_finding("TL902", "Binary file (it contains NUL bytes): not checked")]
-            return self._decide([f.with_position(source) for f in found], path, source, None)
+            return self._decide([f.with_position(source) for f in found], path, source, None)[0], None
         document = parse(source)
         ctx = Context(source=source, document=document, path=path, config=self.config)
         found: list[Finding] = []
+        data: dict = {}
         for rule in self.rules:
             if rule.code == "TL902":
                 continue
-            try:
-                found.extend(rule.check(ctx))
-            except Exception as exc:  # one rule's bug must not hide the others' findings
-                detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-                if os.environ.get("TALKLINT_DEBUG"):
-                    traceback.print_exc()
-                found.append(self._tool_finding("TL903", f"Rule {rule.code} [{rule.name}] failed on this file: {detail}"))
+            found.extend(self._run(rule, rule.check, ctx, "failed on this file"))
+            if project and isinstance(rule, ProjectRule):
+                data[rule.code] = self._collect(rule, ctx, found)
         found = [f.with_position(source) for f in found]
-        return self._decide(found, path, source, document)
+        kept, directives = self._decide(found, path, source, document, project)
+        if not project:
+            return kept, None
+        return kept, FileSummary(path, data, self._cross_file_directives(directives, source))
 
-    def _decide(self, found: list[Finding], path: str, source: Source, document) -> list[Finding]:
+    def _run(self, rule: Rule, method, ctx: Context, failed: str) -> list[Finding]:
+        try:
+            return list(method(ctx))
+        except Exception as exc:  # one rule's bug must not hide the others' findings
+            return [self._failure(rule, exc, failed)]
+
+    def _collect(self, rule: ProjectRule, ctx: Context, found: list[Finding]):
+        try:
+            return rule.collect(ctx)
+        except Exception as exc:
+            found.append(self._failure(rule, exc, "failed collecting from this file"))
+            return None
+
+    def _failure(self, rule: Rule, exc: Exception, failed: str) -> Finding:
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        if os.environ.get("TALKLINT_DEBUG"):
+            traceback.print_exc()
+        return self._tool_finding("TL903", f"Rule {rule.code} [{rule.name}] {failed}: {detail}")
+
+    def _cross_file_directives(self, directives, source: Source) -> list:
+        return [(d, Site.of(source, d.start, d.end)) for d in directives
+                if d.codes is None or self.project_codes.intersection(d.codes)]
+
+    def _decide(self, found: list[Finding], path: str, source: Source, document,
+                project: bool = False) -> tuple[list[Finding], list]:
+        directives = []
         if document is not None:
             directives, problems = suppressions.parse_directives(source, document, self.resolve_code)
-            found, unused = suppressions.apply(found, directives, self.enabled)
+            found, unused = suppressions.apply(found, directives, self.enabled,
+                                               deferred=self.project_codes, defer_bare=project)
             problems += unused
             for p in problems:
                 found.append(self._tool_finding(p.code, p.message, p.start, p.end).with_position(source))
+        return self.reported(found, path), directives
+
+    def reported(self, found: list[Finding], path: str) -> list[Finding]:
+        """The findings that select/ignore and per-file-ignores let through, sorted."""
         ignored = self.per_file_ignores.selectors_for(path) if path != STDIN else []
         kept = []
         for f in found:
@@ -165,7 +213,8 @@ class Linter:
         kept.sort(key=lambda f: f.sort_key)
         return kept
 
-    def lint_path(self, path: str, fix: FixMode | None = None) -> FileResult:
+    def lint_path(self, path: str, fix: FixMode | None = None, project: bool = False) -> FileResult:
+        """Lint (and fix) one file; in a project run, also collect for the cross-file rules."""
         try:
             raw = Path(path).read_bytes()
         except OSError as exc:
@@ -174,19 +223,23 @@ class Linter:
                 reason = "Is a directory"
             finding = self._tool_finding("TL901", f"Cannot read file: {reason}")
             finding.path, finding.line, finding.column, finding.end_line, finding.end_column = path, 1, 1, 1, 1
-            return FileResult(path, self._decide([finding], path, Source.from_text(path, ""), None))
+            return FileResult(path, self._decide([finding], path, Source.from_text(path, ""), None)[0])
         source = Source.from_bytes(path, raw)
         if fix is None or source.binary:
-            return FileResult(path, self.lint_source(source, path), source)
-        return self.fix_file(source, path, fix)
+            findings, summary = self.analyse(source, path, project)
+            return FileResult(path, findings, source, summary=summary)
+        return self.fix_file(source, path, fix, project)
 
-    def fix_file(self, source: Source, path: str, mode: FixMode) -> FileResult:
-        """Fix one file: to a fixed point, then write it (or diff it, or keep the text)."""
+    def fix_file(self, source: Source, path: str, mode: FixMode, project: bool = False) -> FileResult:
+        """Fix one file: to a fixed point, then write it (or diff it, or keep the text).
+
+        The cross-file summary describes the text the file holds afterwards, so cross-file
+        findings point into the fixed file."""
         from .fixer import WriteError, encode, fix_source, write_atomically
 
-        watch = _LastLinted(self)
+        watch = _LastLinted(self, project)
         outcome = fix_source(watch, source, mode.policy, path)
-        result = FileResult(path, outcome.findings, source)
+        result = FileResult(path, outcome.findings, source, summary=watch.summary)
         if not outcome.changed:
             if mode.stdin_text:
                 result.fixed_text = source.text
@@ -196,7 +249,7 @@ class Linter:
         surviving = watch.last.invalid_bytes if watch.last is not None else source.invalid_bytes
         if source.invalid_bytes and (not mode.policy.unsafe or surviving):
             # Writing would turn the undecodable bytes into U+FFFD for good.
-            result.findings = self.lint_source(source, path)
+            result.findings, result.summary = self.analyse(source, path, project)
             result.note = "not valid UTF-8: not rewritten (only an unsafe repair that makes it valid may be)"
             if mode.stdin_text:
                 result.fixed_text = source.text
@@ -206,13 +259,14 @@ class Linter:
             result.fixed_text = outcome.text
         elif not mode.write:
             result.diff = unified_diff(path, source.text, outcome.text)
+            result.summary = None  # nothing was written: the fixed text is nobody's content
         else:
             try:
                 write_atomically(path, source.raw, encode(source, outcome.text))
             except WriteError as exc:
                 result.write_error = str(exc)
                 result.applied = []
-                result.findings = self.lint_source(source, path)
+                result.findings, result.summary = self.analyse(source, path, project)
         return result
 
     def lint_text(self, text: str, path: str = STDIN) -> list[Finding]:
@@ -226,17 +280,21 @@ class Linter:
 
 
 class _LastLinted:
-    """The linter as the fixer sees it, remembering the last Source it linted: the fixer's final
-    text, with the invalid bytes that no fix replaced (``fixer._surviving_invalid``)."""
+    """The linter as the fixer sees it, remembering the last Source it linted (the fixer's final
+    text, with the invalid bytes that no fix replaced: ``fixer._surviving_invalid``) and what
+    the cross-file rules collected from it."""
 
-    def __init__(self, linter: Linter):
+    def __init__(self, linter: Linter, project: bool = False):
         self.linter = linter
         self.registry = linter.registry
+        self.project = project
         self.last: Source | None = None
+        self.summary: FileSummary | None = None
 
     def lint_source(self, source: Source, path: str | None = None) -> list[Finding]:
         self.last = source
-        return self.linter.lint_source(source, path)
+        findings, self.summary = self.linter.analyse(source, path, self.project)
+        return findings
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
@@ -258,17 +316,19 @@ _worker_linter: Linter | None = None
 
 
 _worker_fix: FixMode | None = None
+_worker_project = False
 
 
-def _init_worker(config: Config, overrides: Overrides, fix: FixMode | None) -> None:
-    global _worker_linter, _worker_fix
+def _init_worker(config: Config, overrides: Overrides, fix: FixMode | None, project: bool) -> None:
+    global _worker_linter, _worker_fix, _worker_project
     _worker_linter = Linter(config, overrides)
     _worker_fix = fix
+    _worker_project = project
 
 
 def _lint_in_worker(path: str) -> FileResult:
     assert _worker_linter is not None
-    result = _worker_linter.lint_path(path, _worker_fix)
+    result = _worker_linter.lint_path(path, _worker_fix, _worker_project)
     result.source = None  # do not ship the text back to the parent
     return result
 
@@ -281,13 +341,16 @@ def default_jobs() -> int:
 
 
 def lint_paths(linter: Linter, paths: Iterable[str], jobs: int | None = None,
-               fix: FixMode | None = None) -> Iterator[FileResult]:
-    """Lint (and fix) files, yielding results in the order of ``paths`` as each is ready."""
+               fix: FixMode | None = None, project: bool = False) -> Iterator[FileResult]:
+    """Lint (and fix) files, yielding results in the order of ``paths`` as each is ready.
+
+    With ``project``, each result carries what the cross-file rules collected from its file
+    (feed the results to a :class:`ProjectPass`)."""
     paths = list(paths)
     jobs = jobs or default_jobs()
     if jobs <= 1 or len(paths) < 8:
         for p in paths:
-            result = linter.lint_path(p, fix)
+            result = linter.lint_path(p, fix, project)
             result.source = None
             yield result
         return
@@ -298,6 +361,72 @@ def lint_paths(linter: Linter, paths: Iterable[str], jobs: int | None = None,
     chunk = max(1, min(64, len(paths) // (jobs * 8) or 1))
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-        initargs=(linter.config, linter.overrides, fix),
+        initargs=(linter.config, linter.overrides, fix, project),
     ) as pool:
         yield from pool.map(_lint_in_worker, paths, chunksize=chunk)
+
+
+# -- the cross-file pass -----------------------------------------------------------------------
+
+class ProjectPass:
+    """Gathers what the cross-file rules collected from each file, then runs their ``finish``.
+
+    Feed it every :class:`FileResult` of a project run as it is reported (:meth:`add`); then
+    :meth:`finish` gives the cross-file findings per file, sorted by path, and the problems of
+    suppressions that only the cross-file pass can judge. ``errors`` lists the rules that
+    crashed in ``finish`` (a bug: the run exits 2)."""
+
+    def __init__(self, linter: Linter):
+        self.linter = linter
+        self.summaries: dict[str, FileSummary] = {}
+        self.reported: set[str] = set()  # files whose per-file findings were reported already
+        self.errors: list[str] = []
+
+    def add(self, result: FileResult) -> None:
+        if result.summary is not None:
+            self.summaries[result.path] = result.summary
+        if result.findings:
+            self.reported.add(result.path)
+
+    def finish(self) -> list[FileResult]:
+        found: dict[str, list[Finding]] = {}
+        for rule in self.linter.project_rules:
+            for f in self._finish(rule):
+                found.setdefault(f.path, []).append(f)
+        results = []
+        for path in sorted(set(found) | self._with_deferred_directives()):
+            findings = self._decide(path, found.get(path, []))
+            if findings:
+                results.append(FileResult(path, findings, late=True))
+        return results
+
+    def _finish(self, rule: ProjectRule) -> list[Finding]:
+        pages = [Collected(path, s.data[rule.code]) for path, s in self.summaries.items()
+                 if s.data.get(rule.code) is not None]
+        try:
+            findings = list(rule.finish(pages))
+        except Exception as exc:
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            if os.environ.get("TALKLINT_DEBUG"):
+                traceback.print_exc()
+            self.errors.append(f"rule {rule.code} [{rule.name}] failed in the cross-file pass: {detail}")
+            return []
+        stray = [f for f in findings if f.path not in self.summaries]
+        if stray:
+            self.errors.append(f"rule {rule.code} [{rule.name}] reported on {stray[0].path!r}, "
+                               "which is not among the checked files")
+        return [f for f in findings if f.path in self.summaries]
+
+    def _with_deferred_directives(self) -> set[str]:
+        return {path for path, s in self.summaries.items()
+                if any(d.codes is None and d.kind != "enable" for d, _ in s.directives)}
+
+    def _decide(self, path: str, findings: list[Finding]) -> list[Finding]:
+        summary = self.summaries[path]
+        kept = suppressions.suppress(findings, [d for d, _ in summary.directives])
+        for d, site in summary.directives:
+            problem = suppressions.unused_bare(d)
+            if problem is not None:
+                rule = self.linter.registry.rules[problem.code]
+                kept.append(finding_at(rule, problem.message, path, site))
+        return self.linter.reported(kept, path)

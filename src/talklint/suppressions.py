@@ -90,11 +90,40 @@ def _covers(d: Directive, code: str) -> bool:
     return d.codes is None or code in d.codes
 
 
-def apply(findings: list[Finding], directives: list[Directive], enabled: set[str]) -> tuple[list[Finding], list[Problem]]:
-    """Drop suppressed findings; report directives that suppressed nothing."""
+def apply(findings: list[Finding], directives: list[Directive], enabled: set[str],
+          deferred: frozenset[str] = frozenset(), defer_bare: bool = False,
+          ) -> tuple[list[Finding], list[Problem]]:
+    """Drop suppressed findings; report directives that suppressed nothing.
+
+    A directive is not judged unused for the codes in ``deferred`` (cross-file rules: whether
+    it suppresses anything depends on which files are checked together), nor, with
+    ``defer_bare``, when it names no rule (the cross-file pass may still use it: it is judged
+    there, see :func:`unused_bare`)."""
     if not directives:
         return findings, []
-    # Turn disable/enable pairs into ranges per code (None = all codes).
+    ranges, problems = _ranges(directives)
+    kept = _suppress(findings, directives, ranges)
+    problems += _unused(directives, enabled - deferred, defer_bare)
+    return kept, problems
+
+
+def suppress(findings: list[Finding], directives: list[Directive]) -> list[Finding]:
+    """The findings that no directive suppresses (cross-file findings, after the per-file pass:
+    malformed directives were reported there already)."""
+    if not directives:
+        return findings
+    return _suppress(findings, directives, _ranges(directives)[0])
+
+
+def unused_bare(d: Directive) -> Problem | None:
+    """The problem of a directive naming no rule that suppressed nothing at all, if it is one."""
+    if d.kind != "enable" and d.codes is None and not d.used:
+        return _unused_problem(d)
+    return None
+
+
+def _ranges(directives: list[Directive]) -> tuple[list[tuple[Directive, str | None, int, int]], list[Problem]]:
+    """Turn disable/enable pairs into ranges per code (None = all codes)."""
     ranges: list[tuple[Directive, str | None, int, int]] = []
     open_: dict[str | None, Directive] = {}
     problems: list[Problem] = []
@@ -114,7 +143,10 @@ def apply(findings: list[Finding], directives: list[Directive], enabled: set[str
                                         d.start, d.end))
     for code, d in open_.items():
         ranges.append((d, code, d.start, 1 << 62))
+    return ranges, problems
 
+
+def _suppress(findings, directives, ranges) -> list[Finding]:
     kept = []
     for f in findings:
         suppressed_by = None
@@ -135,17 +167,24 @@ def apply(findings: list[Finding], directives: list[Directive], enabled: set[str
             kept.append(f)
         else:
             suppressed_by.used.add(f.code)
+    return kept
 
+
+def _unused(directives: list[Directive], judged: set[str], defer_bare: bool) -> list[Problem]:
+    problems = []
     for d in directives:
         if d.kind == "enable":
             continue
         if d.codes is None:
-            if not d.used:
-                problems.append(Problem("TL905", f"Unused `talklint-{d.kind}`: it suppresses no finding",
-                                        d.start, d.end))
+            if not d.used and not defer_bare:
+                problems.append(_unused_problem(d))
             continue
-        unused = [c for c in d.codes if c not in d.used and c in enabled]
+        unused = [c for c in d.codes if c not in d.used and c in judged]
         if unused:
             problems.append(Problem("TL905", f"Unused `talklint-{d.kind}` for {', '.join(unused)}: no such finding here",
                                     d.start, d.end))
-    return kept, problems
+    return problems
+
+
+def _unused_problem(d: Directive) -> Problem:
+    return Problem("TL905", f"Unused `talklint-{d.kind}`: it suppresses no finding", d.start, d.end)

@@ -68,6 +68,11 @@ class Reporter:
     def file(self, path: str, findings: list) -> None:
         raise NotImplementedError
 
+    def cross_file(self, path: str, findings: list) -> None:
+        """Cross-file findings of a file, after every file was reported through :meth:`file`
+        (a file may come twice). Formats that hold one entry per file can merge here."""
+        self.file(path, findings)
+
     def finish(self, summary: Summary) -> None:
         pass
 

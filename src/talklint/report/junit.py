@@ -21,22 +21,23 @@ def xml_text(value: str) -> str:
 
 class JunitReporter(Reporter):
     def start(self) -> None:
-        self.cases: list[ET.Element] = []
+        self.cases: dict[str, ET.Element] = {}  # by path: cross-file findings join their file's case
         self.failures = 0
 
     def file(self, path, findings) -> None:
-        case = ET.Element("testcase", classname="talklint", name=xml_text(path))
+        case = self.cases.get(path)
+        if case is None:
+            case = self.cases[path] = ET.Element("testcase", classname="talklint", name=xml_text(path))
         for f in findings:
             failure = ET.SubElement(case, "failure", type=f.code,
                                     message=xml_text(f"{f.code} [{f.name}] {f.message}"))
             failure.text = xml_text(f"{f.path}:{f.line}:{f.column}: {f.code} [{f.name}] {f.message}")
             self.failures += 1
-        self.cases.append(case)
 
     def finish(self, summary) -> None:
         suite = ET.Element("testsuite", name="talklint", tests=str(len(self.cases)),
                            failures=str(self.failures), errors="0", skipped="0")
-        suite.extend(self.cases)
+        suite.extend(self.cases.values())
         root = ET.Element("testsuites", name="talklint", tests=str(len(self.cases)),
                           failures=str(self.failures))
         root.append(suite)
