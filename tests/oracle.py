@@ -534,10 +534,12 @@ ORACLE.update({
 # Each family of fact rules keeps its oracle entries in its own module.
 import oracle_crossfile  # noqa: E402
 import oracle_dates  # noqa: E402
+import oracle_links  # noqa: E402
 import oracle_schema  # noqa: E402
 import oracle_timezones  # noqa: E402
+import oracle_weblinks  # noqa: E402
 
-for _family in (oracle_schema, oracle_dates, oracle_timezones, oracle_crossfile):
+for _family in (oracle_schema, oracle_dates, oracle_timezones, oracle_crossfile, oracle_links, oracle_weblinks):
     ORACLE.update(_family.ORACLE)
 
 

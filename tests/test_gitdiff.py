@@ -88,3 +88,17 @@ def test_outside_a_git_work_tree_is_a_usage_error(tmp_path):
     r = run("check", "--diff-base", "main", cwd=tmp_path, env={"GIT_CEILING_DIRECTORIES": str(tmp_path.parent)})
     assert r.returncode == 2
     assert "talklint: error:" in r.stderr.decode()
+
+
+def test_cross_file_rules_do_not_judge_a_slice(tmp_path):
+    git(tmp_path, "init", "-q", "-b", "main")
+    write(tmp_path / "talklint.toml", "")
+    write(tmp_path / "speakers" / "amy.md", "---\nname: Amy\n---\n\nAmy.\n")
+    write(tmp_path / "talks" / "t.md", "---\ntitle: T\nspeakers: [amy, bob]\n---\n\nA talk.\n")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    write(tmp_path / "speakers" / "amy.md", "---\nname: Amy\n---\n\nAmy, edited.\n")
+    everything = run("check", "--output-format", "json", cwd=tmp_path)
+    assert "TL360" in {f["code"] for f in json.loads(everything.stdout)}  # bob has no page
+    changed = run("check", "--diff-base", "HEAD", "--output-format", "json", cwd=tmp_path)
+    assert changed.returncode == 0, changed.stdout.decode()

@@ -10,8 +10,10 @@ Layout: ``tests/fixtures/rules/<CODE>/<name>``. Expectations:
   for fixtures that cannot hold comments (binary, exact line endings, no final newline).
 
 Each fixture is linted with every rule (``select = ALL``, plus the folder's own code so a rule
-that is off by default is on in its own folder). Findings and markers must match exactly, as a
-multiset; a file named ``clean*`` must give no finding at all.
+that is off by default is on in its own folder; rules that look at the files beside a page —
+``FILE_CONTEXT_RULES`` — run only in their own folder). Findings and markers must match exactly,
+as a multiset; a file named ``clean*`` must give no finding at all. Images and PDFs in a folder
+are what its fixtures point at, not fixtures.
 
 For a fixable rule, ``<name>.fixed`` holds the fixture with that rule's fixes applied (safe and
 unsafe; display-only fixes never are). The fixed text is linted again: no finding of the rule
@@ -41,6 +43,11 @@ FIXTURES = HERE / "fixtures" / "rules"
 CORPUS = HERE / "corpus"
 SEEDS = HERE.parent / "seeds"
 SIDECARS = (".expect", ".fixed")
+# Files that fixtures point at (images, slides): part of a fixture, not fixtures themselves.
+ASSETS = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf")
+# Rules whose findings depend on the files beside a page rather than on its text run only in
+# their own folders, where each fixture brings the files it points at.
+FILE_CONTEXT_RULES = ("TL401", "TL402", "TL403", "TL410", "TL411")
 
 MARKER = re.compile(r"<!--\s*expect(-next-line)?:\s*([^>]*?)\s*-->")
 MARKER_CODE = re.compile(r"^([A-Z]{1,4}[0-9]{3})(?:@(\d+))?$")
@@ -49,7 +56,8 @@ MARKER_CODE = re.compile(r"^([A-Z]{1,4}[0-9]{3})(?:@(\d+))?$")
 # -- helpers shared with test_rule_meta ----------------------------------------------------------
 
 def fixture_files() -> list[Path]:
-    return sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.suffix not in SIDECARS)
+    return sorted(p for p in FIXTURES.rglob("*")
+                  if p.is_file() and p.suffix not in SIDECARS and p.suffix.lower() not in ASSETS)
 
 
 def fixture_id(path: Path) -> str:
@@ -64,7 +72,8 @@ def fixture_code(path: Path) -> str:
 def linter_for(code: str | None) -> Linter:
     registry = load_registry()
     select = ["ALL"] + ([code] if code and registry.get(code) else [])
-    return Linter(overrides=Overrides(select=select))
+    ignore = [c for c in FILE_CONTEXT_RULES if c != code] if code else []
+    return Linter(overrides=Overrides(select=select, ignore=ignore))
 
 
 @functools.lru_cache(maxsize=None)

@@ -58,9 +58,11 @@ def cli() -> None:
 @click.option("--show-fixes", is_flag=True, help="List the fixes applied, per file.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix: exit 1 when anything was fixed, even if nothing remains.")
 @click.option("--diff-base", metavar="REF", help="Only check files changed since this git ref (and uncommitted or untracked ones).")
+@click.option("--check-links/--no-check-links", default=None,
+              help="Request every http(s) link and report broken ones (default: setting `check-links`, off).")
 def check(paths, select, extend_select, ignore, exclude, force_exclude, output_format, output_file,
           stdin_filename, config_file, jobs, exit_zero, quiet, statistics, color, progress,
-          fix, unsafe_fixes, diff, show_fixes, exit_non_zero_on_fix, diff_base) -> None:
+          fix, unsafe_fixes, diff, show_fixes, exit_non_zero_on_fix, diff_base, check_links) -> None:
     """Check markdown talk and event pages (folders are walked; `-` reads stdin)."""
     from .config import ConfigError, discover
     from .declarative import PackError
@@ -74,6 +76,8 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
     config_paths = [stdin_filename] if stdin_filename and paths == ["-"] else paths
     try:
         config = discover(config_paths, config_file)
+        if check_links is not None:
+            config.settings.check_links = check_links
         overrides = Overrides(
             select=_split(select) or None, extend_select=_split(extend_select), ignore=_split(ignore),
             exclude=_split(exclude), force_exclude=force_exclude,
@@ -124,7 +128,8 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
         )
         # The cross-file pass runs over the files of this run (never over stdin): its findings
         # are reported after every file's own, and after fixes, which they point into.
-        project = ProjectPass(linter) if linter.project_rules else None
+        # --diff-base checks a slice of the site: cross-file rules would judge the whole from it.
+        project = ProjectPass(linter) if linter.project_rules and not diff_base else None
         results = _results(linter, files, stdin_filename, jobs, fix_mode, project is not None)
         with _Progress(len(files), show_progress) as bar:
             for result in results:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -35,6 +35,27 @@ class ConfigError(Exception):
 
 def _kebab(name: str) -> str:
     return name.replace("_", "-")
+
+
+class LinkCheckSettings(BaseModel):
+    """``[tool.talklint.link-check]``: how ``--check-links`` talks to the network."""
+
+    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True)
+
+    timeout: float = Field(default=10.0, gt=0, description="Seconds to wait for a host to answer one request.")
+    concurrency: int = Field(default=8, ge=1, le=64, description="Requests in flight at once.")
+    per_host: int = Field(default=2, ge=1, le=16, description="Requests in flight to one host at once.")
+    retries: int = Field(default=2, ge=0, le=10, description="Retries after 429, 502, 503, 504 or a timeout.")
+    max_retry_after: float = Field(
+        default=60.0, ge=0, description="Longest `Retry-After` (seconds) honoured; a longer wait gives up.")
+    max_redirects: int = Field(default=10, ge=0, le=50, description="Redirects followed before giving up.")
+    cache_dir: str = Field(
+        default=".talklint_cache", description="Folder of the link cache (`links.json`), relative to the config file.")
+    cache_ttl: float = Field(
+        default=86400.0, ge=0, description="Seconds a cached answer stays fresh; 0 turns the cache off.")
+    user_agent: str = Field(default="", description="The User-Agent header; default: `talklint/<version>`.")
+    exclude: list[str] = Field(
+        default_factory=list, description="Regular expressions: URLs matching one are never requested.")
 
 
 class Settings(BaseModel):
@@ -64,6 +85,36 @@ class Settings(BaseModel):
         default_factory=dict, description="Per-rule options: `[tool.talklint.rules.<name or code>]`.")
     extend_safe_fixes: list[str] = Field(default_factory=list, description="Rules whose unsafe fixes count as safe.")
     extend_unsafe_fixes: list[str] = Field(default_factory=list, description="Rules whose safe fixes count as unsafe.")
+    static_roots: list[str] = Field(
+        default_factory=list, description="Folders (relative to the config file) that root-relative paths "
+        "such as `/assets/x.jpg` are resolved against: the site's static roots (docs/links-and-images.md). "
+        "Empty: root-relative paths are not checked.")
+    site_generator: Literal["github", "hugo", "jekyll", "eleventy", "astro"] = Field(
+        default="github", description="The generator whose heading ids `#section` links are checked against, "
+        "and whose path conventions apply (docs/links-and-images.md).")
+    image_fields: list[str] | None = Field(
+        default=None, description="Front-matter fields that name images (dotted for nested keys: `cover.url`); "
+        "default: image, images, photo, photos, avatar, cover, cover.url, thumbnail, featured_image, … "
+        "(docs/links-and-images.md).")
+    extend_image_fields: list[str] = Field(
+        default_factory=list, description="Front-matter fields that name images, in addition to `image-fields`.")
+    kinds: dict[str, str] = Field(
+        default_factory=dict, description="Glob (gitignore syntax, relative to the config file) → the document "
+        "kind of matching pages (`talk`, `speaker` …, or `none`); the last matching glob wins (docs/schema.md).")
+    kind_files: list[str] = Field(
+        default_factory=list, description="YAML files or folders of document kinds to load besides the built-in "
+        "ones; a kind with a built-in kind's name replaces it.")
+    kind_keys: list[str] = Field(
+        default_factory=lambda: ["kind", "type", "layout"],
+        description="Front-matter keys whose value chooses a page's kind when it names a known kind.")
+    kind_detection: bool = Field(
+        default=True, description="Guess the kind of a page that no glob or kind key names, from the keys "
+        "its front matter holds.")
+    check_links: bool = Field(
+        default=False, description="Request every http(s) link after the per-file pass (`--check-links`); "
+        "never on by default (docs/online-links.md).")
+    link_check: LinkCheckSettings = Field(
+        default_factory=LinkCheckSettings, description="How links are checked online: `[tool.talklint.link-check]`.")
 
 
 class Config:
@@ -73,6 +124,17 @@ class Config:
         self.settings = settings or Settings()
         self.path = path  # the file they were read from, or None for defaults
         self.root = path.parent if path else Path.cwd()
+        self.kinds = self._kind_set()  # built now, so a broken kind file stops the run at once
+
+    def _kind_set(self):
+        from .kinds import KindError, build_kind_set
+
+        try:
+            return build_kind_set(self.settings, self.root)
+        except KindError as exc:
+            # Errors in a kind file name that file; errors in the settings name the config.
+            where = f"{self.path}: " if self.path and str(exc).startswith("key ") else ""
+            raise ConfigError(f"{where}{exc}") from None
 
     def __repr__(self) -> str:
         return f"Config(path={self.path!r})"

@@ -5,6 +5,9 @@ from . import residue
 from . import spacing, words
 from . import mojibake
 from . import crossfile, dates, schema, timezones
+from . import links
+from ..online import rules as online_rules
+from . import images, locallinks
 
 RULES = [
     *encoding.RULES,
@@ -21,4 +24,8 @@ RULES = [
     *dates.RULES,
     *timezones.RULES,
     *crossfile.RULES,
+    *links.RULES,
+    *online_rules.RULES,
+    *images.RULES,
+    *locallinks.RULES,
 ]
