@@ -211,3 +211,21 @@ def test_settings_reject_an_unknown_generator(tmp_path):
 def test_settings_defaults():
     settings = Settings()
     assert settings.static_roots == [] and settings.site_generator == "github"
+
+
+def test_no_outside_finding_when_the_project_root_is_only_guessed(tmp_path, monkeypatch):
+    """A page outside the current folder, with no config and no .git above it: its own folder
+    is all talklint knows of the project, so `../x.md` is neither read nor called outside."""
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    (site / "README.md").write_text("# Readme\n", encoding="utf-8")
+    page = site / "docs" / "page.md"
+    page.write_text("# Page\n\nSee [the readme](../README.md) and ![x](../../secret.png).\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    from talklint.config import Config
+    from talklint.engine import Linter
+
+    codes = {f.code for f in Linter(Config()).lint_path(str(page)).findings}
+    assert "TL403" not in codes

@@ -9,7 +9,9 @@
 * Nothing outside the project root is ever read: a path that leaves it (`../../../etc/passwd`)
   is reported as outside before any folder is listed. The project root is the folder of the
   config file; without one, the closest folder above the page that holds a ``.git`` entry, else
-  the current folder when the page lies inside it, else the page's own folder.
+  the current folder when the page lies inside it, else the page's own folder. That last one is
+  a guess (``Site.root_known`` is False): nothing above it is read, but a path that leaves it is
+  not reported either, since the real project may well hold it.
 * Folders are listed once per run (:class:`RunCache`, kept per :class:`~talklint.config.Config`
   object, so each worker process has its own), however many pages point into them.
 """
@@ -117,7 +119,7 @@ class RunCache:
 
     def __init__(self) -> None:
         self.listings: dict[str, Listing | None] = {}
-        self.roots: dict[str, str] = {}
+        self.roots: dict[str, tuple[str, bool]] = {}
         self.anchors: dict[tuple[str, str], object] = {}
 
     def listing(self, folder: str) -> Listing | None:
@@ -228,6 +230,7 @@ def lookup(cache: RunCache, base: str, path: str, boundary: str) -> Lookup:
 @dataclass
 class Site:
     root: str  # the project root (real path)
+    root_known: bool  # False when the root is only the page's own folder (see the module doc)
     static_roots: list[str]  # existing static roots (real paths)
     generator: str
     cache: RunCache
@@ -237,13 +240,13 @@ def _realdir(path: str) -> str:
     return os.path.realpath(os.path.abspath(path))
 
 
-def project_root(config: object, page_dir: str, cache: RunCache) -> str:
-    """See the module documentation."""
+def project_root(config: object, page_dir: str, cache: RunCache) -> tuple[str, bool]:
+    """(root, known): see the module documentation."""
     config_path = getattr(config, "path", None)
     if config_path is not None:
         root = _realdir(os.fspath(config.root))  # type: ignore[attr-defined]
         if inside(page_dir, root):
-            return root
+            return root, True
     if page_dir in cache.roots:
         return cache.roots[page_dir]
     root = None
@@ -256,11 +259,13 @@ def project_root(config: object, page_dir: str, cache: RunCache) -> str:
         if parent == probe:
             break
         probe = parent
+    known = True
     if root is None:
         cwd = _realdir(os.getcwd())
-        root = cwd if inside(page_dir, cwd) else page_dir
-    cache.roots[page_dir] = root
-    return root
+        known = inside(page_dir, cwd)
+        root = cwd if known else page_dir
+    cache.roots[page_dir] = (root, known)
+    return root, known
 
 
 def page_folder(path: str) -> str | None:
@@ -280,7 +285,7 @@ def site_for(ctx) -> tuple[Site, str] | None:
         return cached
     config = ctx.config
     cache = run_cache(config)
-    root = project_root(config, folder, cache)
+    root, known = project_root(config, folder, cache)
     settings = getattr(config, "settings", None)
     configured = list(getattr(settings, "static_roots", []) or [])
     base = _realdir(os.fspath(getattr(config, "root", os.getcwd())))
@@ -290,7 +295,7 @@ def site_for(ctx) -> tuple[Site, str] | None:
         if os.path.isdir(real):
             statics.append(real)
     generator = getattr(settings, "site_generator", "github") or "github"
-    result = (Site(root, statics, generator, cache), folder)
+    result = (Site(root, known, statics, generator, cache), folder)
     ctx.shared["paths.site"] = result
     return result
 

@@ -14,7 +14,7 @@ Where paths resolve, and what is left alone, is :mod:`talklint.references` and
 from __future__ import annotations
 
 from ..finding import Applicability, Fix, Severity
-from ..paths import Status, corrected_path
+from ..paths import Status, corrected_path, site_for
 from ..references import html_tags, looked_in, resolved, shown
 from ..rule import Rule
 
@@ -144,6 +144,9 @@ class PathOutsideProject(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx):
+        site = site_for(ctx)
+        if site is None or not site[0].root_known:
+            return  # a guessed root: the real project may hold the path
         seen: set[tuple[int, int]] = set()
         for ref, found in resolved(ctx):
             if found.status == Status.OUTSIDE and ref.path_span not in seen:
