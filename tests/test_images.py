@@ -177,9 +177,10 @@ def test_alt_text(tmp_path):
     assert lint(root, "p.md", ["TL404"]) == [(1, 1, "TL404", "![](a.png)"), (1, 25, "TL404", '<img src="c.png">')]
 
 
-def test_missing_alt_text_is_off_by_default():
+def test_missing_alt_text_is_on_by_default_as_info():
     linter = Linter(Config())
-    assert "TL404" not in linter.enabled
+    assert "TL404" in linter.enabled
+    assert [(f.code, f.severity.value) for f in linter.lint_text("# T\n\n![](x.png)\n")] == [("TL404", "info")]
 
 
 @pytest.mark.parametrize("text", [

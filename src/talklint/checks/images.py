@@ -163,9 +163,9 @@ class MissingAltText(Rule):
     `<img alt="">` is not reported: an empty `alt` is how HTML marks an image as decorative.
     Markdown has no such way, so an empty `![]` is always reported.
 
-    Off by default: pages exported from a CMS or a submission system often hold dozens of
-    images without alt text, which would drown the other findings. Enable it with
-    `extend-select = ["TL404"]` to hold a site to it.
+    Its severity is `info`: pages exported from a CMS or a submission system often hold dozens of
+    images without alt text, and the data-quality findings should stand out among them. Turn it
+    off with `ignore = ["TL404"]` for such a site, or use `per-file-ignores`.
 
     ## Why is this bad?
     Screen readers announce the file name or nothing at all, search engines and feed readers
@@ -185,7 +185,7 @@ class MissingAltText(Rule):
     code = "TL404"
     name = "missing-alt-text"
     summary = "An image has no alt text"
-    default_enabled = False
+    severity = Severity.INFO
 
     def check(self, ctx):
         document = ctx.document
