@@ -167,6 +167,12 @@ def test_seed_safe_fixes_change_only_the_damage(seed):
     ("Привет, мир", "cp1252", "Windows-1252"),
     ("Ελλάδα", "cp1252", "Windows-1252"),
     ("开源软件大会", "cp1252", "Windows-1252"),
+    # Three-byte symbols that ftfy's heuristic does not see (`âš½`, `Acmeâ„¢`).
+    ("⚽ Matchday", "cp1252", "Windows-1252"),
+    ("Acme™ tools", "cp1252", "Windows-1252"),
+    ("➕ ⭕ ▶️", "cp1254", "Windows-125"),
+    ("🎓 Career, 🎉 Party", "mac_roman", "MacRoman"),  # F0 reads as the Apple logo U+F8FF
+    ("Live ▶️ ☕️ now", "cp1251", "Windows-1251"),
 ])
 def test_single_layer(original, codec, model):
     damaged = f"Text: {read_as(original, codec)} end."
@@ -188,6 +194,73 @@ def test_latin1_then_windows_1252():
     damaged = read_as(read_as("It’s", "latin-1"), "cp1252")
     [d] = find(damaged)
     assert d.candidates == ["’"] and d.verified
+
+
+def test_double_encoded_symbol_undone_to_the_bottom():
+    # One layer undone gives `âš½`, itself mojibake: a safe fix must not stop there.
+    damaged = read_as(read_as("⚽ Matchday", "cp1252"), "cp1252")
+    [d] = find(damaged)
+    assert d.candidates == ["⚽"] and d.verified and d.layers == 2
+
+
+@pytest.mark.parametrize("original, codec, mode", [
+    ("➿ Questions", "cp1254", "?"), ("➗➗ Lunch ➗", "cp1254", "drop"), ("⭐⭐⭐", "cp1252", "?"),
+])
+def test_lossy_three_byte_symbols_are_found(original, codec, mode):
+    damaged = read_as(original, codec, mode)
+    ds = find(damaged)
+    assert ds and all(d.lossy for d in ds)
+    assert all(original.split()[0][0] in "".join(d.candidates) for d in ds)
+
+
+def test_lost_variation_selector_is_not_a_vertical_comma():
+    # EF B8 8F (U+FE0F) with 0x8F dropped reads `ï¸`; EF B8 90 is U+FE10 ︐, a vertical form
+    # that only CJK text uses. With the emoji before it unreadable, no reading is chosen.
+    [d] = find(f"### {read_as('⏏️', 'cp1252', 'drop')} Eject")
+    assert d.damaged == "ï¸" and not d.preferred and d.candidates[0] == "\ufe0f"
+    # Next to its emoji, the RGI list settles it even when the lossy options are pruned.
+    for mode in ("drop", "fffd"):
+        [d, _] = find(read_as("⏱️⏱️ Best paper award ⏱️", "cp1252", mode))
+        assert d.candidates == ["⏱️⏱️"] and d.settled
+
+
+@pytest.mark.parametrize("mode", ["?", "fffd"])
+def test_lost_zero_width_joiners_between_skin_toned_emoji(mode):
+    original = "🧑🏼\u200d🎤🧑🏼\u200d🎤"
+    [d] = find(read_as(original, "cp1252", mode) + " Join us")
+    assert d.candidates == [original] and d.settled
+
+
+def test_question_mark_after_cjk_is_the_lost_byte_when_the_text_says_so():
+    # `æ?—` can only have lost a byte to '?', so the '?' after `â€` is one too, not a real
+    # question mark after `”` (which a closing quote before `?` would otherwise suggest).
+    damaged = read_as("♊ 林永华将在成都发表演讲：“機器學習在金融業的應用”。", "cp1254", "?")
+    closing = [d for d in find(damaged) if d.damaged.endswith("ã€‚")]
+    assert closing and closing[0].preferred and closing[0].candidates[0].endswith("應用”。")
+    assert not any(d.preferred and "”?" in d.candidates[0] for d in find(damaged))
+
+
+def test_question_mark_is_never_taken_for_a_real_one():
+    # Here the text drops bytes elsewhere, so `”?` is as likely as `”`: none is chosen.
+    [_, _, d] = find(f"{read_as('🎤', 'cp1254', 'drop')} He said â€œhelloâ€? twice.")
+    assert d.damaged == "â€?" and {"”", "”?"} <= set(d.candidates) and not d.preferred
+
+
+def test_lost_byte_of_a_german_opening_quote_in_windows_1254():
+    # „ is E2 80 9E; 0x9E is undefined in Windows-1254 only. Nothing else in the text tells
+    # the two code pages apart, so both pages' lost bytes are tried.
+    damaged = read_as("„Offene Software ist gelebte Zusammenarbeit“, sagte sie.", "cp1254", "fffd")
+    d = find(damaged)[0]
+    assert d.candidates[0] == "„" and d.preferred and "”" in d.candidates
+
+
+def test_correct_ukrainian_next_to_lossy_damage_is_left_alone():
+    # `Ві` is also how ³ (C2 B3) reads through Windows-1251; the lossy `РРІР°РЅ` on the
+    # line is no reason to take the start of a correct word for mojibake.
+    line = "РРІР°РЅ Петров выступит с докладом «Відкритий код і спільнота»."
+    assert [d.damaged for d in find(line)] == ["РРІР°РЅ"]
+    # A lone symbol before a digit still is: `ВЈ25` for £25 next to other damage.
+    assert spans("Tickets вЂ” students pay ВЈ25.") == [("вЂ”", ["—"]), ("ВЈ", ["£"])]
 
 
 @pytest.mark.parametrize("mode, shown", [("drop", "â€"), ("?", "â€?"), ("fffd", "â€\ufffd")])
@@ -255,6 +328,9 @@ CLEAN_LINES = [
     "Prices: £20, ¥3000, €15, ₹500; 10\u00a0000 people; 20\u202f°C; ©2024 Acme™.",
     "Hội nghị tại Hà Nội: Tiếng Việt có dấu, Nguyễn Văn Đức.",
     "Zażółć gęślą jaźń: Łódź, Kraków; Příliš žluťoučký kůň; Árvíztűrő tükörfúrógép.",
+    "“Hâlâ” mı? “Hâlâ?” dedi — hâlâ— evet; hâlâ… «Hâlâ»; Hâlâ?— bitti; hâ\u00adlâ.",
+    "Вії, віє, «Відкритий код», в…» і в„Ёлке“, в«Москве», в № 5, В\u00a0Києві.",
+    "valgrind (T•Ø•R•Ü•S); the Apple logo \uf8ff Watch and \uf8ffTV.",
 ]
 
 
@@ -286,6 +362,7 @@ _VOCABULARY = sorted({w for line in CLEAN_LINES for w in line.split()} | {
     "cœur", "œuvre", "Straß“", "«école»", "„Fuß“", "”Hej”", "’tja’", "naïve", "Œdipe", "Ærø",
     "Þór", "Ðặng", "l·l", "№5", "в«Москве»", "её", "всё", "ещё", "моё", "ДАЁШЬ", "Ёж", "№",
     "ßß", "Maß", "ÉTÉ", "À", "SÃO", "NÃO", "JOÃO", "Ça", "İ", "Iğdır", "ığ", "ƒ(x)", "x²",
+    "hâlâ", "“Hâlâ”", "Hâlâ?”", "hâlâ—", "hâlâ…", "вії", "віє", "«Відкритий", "в…»", "T•Ø•R•Ü•S",
 })
 _EMOJI = ["🎤", "📅", "🏷️", "👩\u200d💼", "👨\u200d👩\u200d👧\u200d👦", "👍🏽", "🇫🇷", "❤️", "☕",
           "🏳️\u200d🌈", "#️⃣", "✨", "🚀"]

@@ -136,9 +136,13 @@ class Mojibake(Rule):
 
     ## Known limits
     A lone lead character whose only continuation byte was dropped (`NAÃVE` for `NAÏVE`) is
-    found only next to other damage on its line and before a small letter; a final `?`
-    after a damaged sequence may be a lost byte or a real question mark. GBK/Big5 damage is
-    the CJK detector's.
+    found only next to other damage on its line and before a small letter. A `?` right
+    after a damaged sequence may be a lost byte or a real question mark: it is read as the
+    lost byte when the rest of the text lost its bytes to `?`, and it is never repaired as
+    a real question mark (that reading is only listed). A symbol that lost a byte and now
+    reads as `â` and a closing quote or a dash (`â”` for ❔, `â—` for ❗) looks like the
+    end of a correct word (Turkish `hâlâ”`) and is not reported. GBK/Big5 damage is the
+    CJK detector's.
     """
 
     code = "TL102"

@@ -404,7 +404,9 @@ def _incoherence(word: str) -> int:
                     score += 1
                 elif cat == "Mn":
                     if not prev.isalpha():
-                        score += 1
+                        # A script's own mark with no letter to sit on is never written
+                        # (`T•ؕR` from correct `T•Ø•R`); a variation selector after a symbol is.
+                        score += 1 if _mark_script(ch) is None or 0xFE00 <= ord(ch) <= 0xFE0F else 2
                     elif _mark_script(ch) not in (None, _script(prev)):
                         score += 2  # a Syriac mark on a Latin letter
                 elif cat[0] in "PS" and not _is_emoji_char(ch) and ch not in _AFTER_LETTER \
@@ -421,12 +423,41 @@ def _incoherence(word: str) -> int:
 _NBSP_GLUE = re.compile("[\u00c0-\u00de\u0100-\u017f]\u00a0\\w")
 
 
-# Signatures ftfy's heuristic misses: Windows-1251 readings of emoji (F0 9F → "рџ") and of
-# General Punctuation and symbols (E2 80–9F → "вЂ", "в„", "вњ" …), and MacRoman readings where
-# a lead byte's symbol (√ ≈ ƒ ∆ ‚) sits right against another non-ASCII character.
+def _conts(fam: Family, exclude: str = "") -> str:
+    """A character class of the characters ``fam`` gives for continuation bytes."""
+    return _char_class(c for c, b in fam.enc.items() if 0x80 <= b <= 0xBF and c not in exclude)
+
+
+# What may follow a word that ends in a lead character (Turkish "hâlâ", Russian "в"): closing
+# quotes and punctuation (German „…“ and Danish »…« close with “ and «), and in Windows-1251
+# the letters of Cyrillic alphabets and №.
+_CLOSING = "\u00a0’”»…·“‘«"
+_LETTERS_1251 = "ЎўЈҐЁЄЇІіґёєјЅѕї№"
+# What may be glued to a word's end without a space (dashes, a soft hyphen), though not
+# followed by another continuation character.
+_GLUED = "\u00ad–—˜ˆ‹›"
+# A lead character of a three-byte sequence (E2: punctuation, symbols, dingbats) followed by
+# two continuation characters, or by one next to a lost byte's '?' or a dropped byte. ftfy
+# misses most of them (`âš½` for ⚽, `Acmeâ„¢` for Acme™). A glued character counts only
+# where no word can go on: right before the next lead (`â—â—` for ➗➗), or a soft hyphen
+# before a '?'.
+_E2_WESTERN = ("â(?:[{pair}][{cont}]|\\?[{lossy}]|[{lossy}](?:\\?|(?![{cont}]))"
+               "|[{glued}](?=â)|\u00ad\\?)").format(
+    pair=_conts(WESTERN, _CLOSING), cont=_conts(WESTERN, "\u00a0"),
+    lossy=_conts(WESTERN, _CLOSING + _GLUED), glued=_GLUED)
+_E2_CYRILLIC = "в[{pair}][{cont}]".format(
+    pair=_conts(CYRILLIC, _CLOSING + _LETTERS_1251),
+    cont=_conts(CYRILLIC, "\u00a0" + _LETTERS_1251))
+
+# Signatures ftfy's heuristic misses: Windows-1251 readings of emoji (F0 9F → "рџ"), of
+# General Punctuation and symbols (E2 80–9F → "вЂ", "в„", "вњ" …) and of the emoji variation
+# selector (EF B8 8F → "пёЏ"); MacRoman readings where a lead byte's symbol (√ ≈ ƒ ∆ ‚) sits
+# right against another non-ASCII character, and of emoji (F0 → the Apple logo U+F8FF, which
+# no text puts before an accented letter); and the three-byte symbols above.
 _SIGNATURES = re.compile(
-    "рџ[^\\s\\w]|рџ[\u0400-\u045f]|в[ЂЃѓ†‡€‰Љ‹ЊЌЋЏђ™љ›њќћџ]"
+    "рџ[^\\s\\w]|рџ[\u0400-\u045f]|в[ЂЃѓ†‡€‰Љ‹ЊЌЋЏђ™љ›њќћџ]|пёЏ"
     "|[√≈ƒ∆‚][^\\x00-\\x7f\\s«»“”‘’]"
+    f"|\uf8ff[{_conts(MAC)}]|{_E2_WESTERN}|{_E2_CYRILLIC}"
 )
 
 
@@ -438,6 +469,9 @@ def _weirdness(s: str) -> int:
 
 # -- emoji -------------------------------------------------------------------------------------
 
+# The zero width joiner and the emoji variation selector: far more common than the other
+# characters their lossy byte patterns can stand for (U+FE01–FE0E, U+FE10, U+2001 …).
+_EMOJI_GLUE = "\u200d\ufe0f"
 _JOINERS = {0x200D, 0x20E3} | set(range(0xFE00, 0xFE10)) | set(range(0x1F3FB, 0x1F400)) \
     | set(range(0x1F1E6, 0x1F200)) | set(range(0xE0020, 0xE0080))
 
@@ -513,6 +547,7 @@ class _Reading:
     lost: tuple = ()  # the byte values put back
     outer: str = ""  # for double encoding: the reading before the inner layer was undone
     inner: list = field(default_factory=list)  # (family, reading) of the inner layer
+    literal_q: int = 0  # '?' read as real question marks after sequences that lost a byte
 
 
 @dataclass
@@ -629,7 +664,9 @@ def _evaluate(run_start: int, run: str, fam: Family, seqs: list[_Seq], depth: in
                 lost.extend(opt.lost)
             pieces.append(opt.text)
             pos += len(opt.text)
-        readings.append(_Reading("".join(pieces), frozenset(modes), lossy_chars, tuple(lost)))
+        literal_q = sum(o.mode == "drop" and o.text.endswith(QMARK) for o in combo)
+        readings.append(_Reading("".join(pieces), frozenset(modes), lossy_chars, tuple(lost),
+                                 literal_q=literal_q))
     if not lossy:
         # Double encoding, when the reading still holds C1 controls (Latin-1 then
         # Windows-1252); other inner layers are weighed once the span is accepted.
@@ -749,7 +786,7 @@ def _peel(r: _Reading, fam: Family) -> _Reading | None:
 
 def _option_prior(opt: _Option) -> int:
     ch = opt.text[0]
-    if _is_emoji_char(ch):
+    if _is_emoji_char(ch) or ch in _EMOJI_GLUE:
         return 0
     return 1 if unicodedata.category(ch)[0] in "LP" else 2
 
@@ -795,6 +832,16 @@ _MIN_GAIN = 2  # a span alone must lower the weirdness this much
 _MIN_GAIN_NEAR = 0  # ... and this much when its line has accepted damage of the same family
 
 
+def _word_into_symbol(text: str, c: _Cluster) -> bool:
+    """Letters that run on into a word of their script, repaired into no letter at all: the
+    start of a correct Ukrainian word (`Відкритий`) reads as `³дкритий`. Riding on its line's
+    evidence alone, such a span is left alone (`ВЈ25` for £25 is not)."""
+    if not c.damaged.isalpha() or any(ch.isalpha() for ch in c.readings[0].text):
+        return False
+    script = _script(c.damaged[-1])
+    return any(_script(ch) == script for ch in text[c.end:c.end + 1] + text[c.start - 1:c.start])
+
+
 def _accept(text: str, clusters: list[_Cluster]) -> list[_Cluster]:
     """The clusters that are damage: clearly (gain ≥ 2) on their own, or at no cost (gain ≥ 0)
     on a line where the same code pages already did clear damage. Gains are computed with the
@@ -819,6 +866,8 @@ def _accept(text: str, clusters: list[_Cluster]) -> list[_Cluster]:
                 if not strong and c.lossy:
                     # Next to clear damage, a lossless span may ride on the line's evidence; a
                     # lossy one must stand on its own (correct `Lê’s` reads as lossy `Ꝓs`).
+                    continue
+                if not strong and _word_into_symbol(text, c):
                     continue
                 tries = c.readings[:16] + ([c.deep] if c.deep is not None else [])
                 # A repair into rare characters (IPA, Syriac, NKo …) must earn its place.
@@ -872,6 +921,10 @@ def _rank(c: _Cluster, ctx: _Context) -> tuple[list[_Reading], bool, list[str]]:
         scored = [x for x in scored if x[0]["emoji"] == best]
     scored.sort(key=lambda x: (-x[0]["evidence"], -x[0]["prior"], x[0]["order"]))
     preferred = len(scored) == 1 or scored[1][0]["evidence"] < scored[0][0]["evidence"]
+    if scored[0][1].literal_q and any(not r.literal_q for _, r in scored):
+        # A '?' after a broken sequence is a real question mark only if the text drops its
+        # lost bytes, and that evidence may be gone (fixed in an earlier pass): never chosen.
+        preferred = False
     return [r for _, r in scored], preferred, notes
 
 
@@ -879,7 +932,8 @@ def _score(r: _Reading, before: str, after: str, ctx: _Context) -> dict:
     full = before + r.text + after
     off = len(before)
     matches, covered, covered_multi = _emoji_cover(full)
-    rgi_ok = int(all(i in covered for i, ch in enumerate(full) if ord(ch) in _JOINERS))
+    rgi_ok = int(all(i in covered for i, ch in enumerate(full) if ord(ch) in _JOINERS)
+                 and not any(_stray_vertical(full, off + pos) for pos, _ in r.lossy_chars))
     settled = emoji_count = evidence = prior = order = 0
     for pos, ch in r.lossy_chars:
         i = off + pos
@@ -901,13 +955,22 @@ def _score(r: _Reading, before: str, after: str, ctx: _Context) -> dict:
                     prior += 1
         if not _is_emoji_char(ch) or ch.encode("utf-8")[0] != 0xF0:
             evidence += _char_context(full, i, ch)
+            prior += ch in _EMOJI_GLUE
             order += 1000 + ord(ch) // 256
-    if r.modes - {"none"} and ctx.modes and (r.modes - {"none"}) <= ctx.modes:
-        evidence += 1
-    if r.text.endswith(QMARK) and "drop" not in ctx.modes:
+    if len(ctx.modes) == 1 and r.modes - {"none"} == ctx.modes:
+        evidence += 1  # the one way the text lost bytes elsewhere (several ways prove nothing)
+    if r.literal_q and "drop" not in ctx.modes:
         prior -= 2  # a '?' right after a broken sequence is the lost byte's marker, mostly
     return {"rgi_ok": rgi_ok, "settled": settled, "emoji": emoji_count, "evidence": evidence,
             "prior": prior, "order": order}
+
+
+def _stray_vertical(full: str, i: int) -> bool:
+    """A vertical presentation form (U+FE10–FE19) with no CJK text beside it: the bytes of
+    an emoji variation selector that lost its last one (EF B8 8F → EF B8 90 is U+FE10)."""
+    if not 0xFE10 <= ord(full[i]) <= 0xFE19:
+        return False
+    return not any(_script(x) == "CJK" for x in full[max(0, i - 1):i] + full[i + 1:i + 2])
 
 
 def _covering(matches, i) -> str:
@@ -931,7 +994,7 @@ def _char_context(full: str, i: int, ch: str) -> int:
     left = full[i - 1] if i > 0 else " "
     right = full[i + 1] if i + 1 < len(full) else " "
     word_left = left.isalnum() or left in ".,!?)]*_"
-    end_right = right.isspace() or right in ".,;:!?)]*_\"'-–—"
+    end_right = right.isspace() or right in ".,;:!?)]*_\"'-–—。，、！？；：）」』】》〉"
     if ch in "”’»›":
         return 3 if word_left and end_right else 1
     if ch in "“‘«‹„":
@@ -943,7 +1006,7 @@ def _char_context(full: str, i: int, ch: str) -> int:
     if ch == "…":
         return 2
     cat = unicodedata.category(ch)
-    if cat in ("Cf", "Zs", "Mn", "Me", "Zl", "Zp", "Co"):
+    if cat in ("Cf", "Zs", "Mn", "Me", "Zl", "Zp", "Co") or _stray_vertical(full, i):
         return 0
     if ch.isalpha() and (left.isascii() and left.isalpha() or right.isascii() and right.isalpha()):
         return 3 if _script(ch) == "LATIN" else 1
@@ -1012,9 +1075,10 @@ def _line_of(text: str, start: int, end: int) -> tuple[int, int]:
 _LOSS_NAME = {"drop": "dropped", QMARK: "?", FFFD: "U+FFFD"}
 
 
-def _page_hint(clusters: list[_Cluster]) -> CodePage:
-    """Windows-1254 when the text's unambiguous Western damage needs it (ğ, ı, ş, İ where
-    Windows-1252 has ð, ý, þ, Ý) and none needs Windows-1252; Windows-1252 otherwise."""
+def _page_hint(clusters: list[_Cluster]) -> CodePage | None:
+    """Windows-1254 when the text's Western damage needs it (ğ, ı, ş, İ where Windows-1252
+    has ð, ý, þ, Ý) and none needs Windows-1252; Windows-1252 when some needs that; None
+    when nothing tells them apart (`â€�` may have lost 0x9E, „ in Windows-1254)."""
     only_1254 = only_1252 = 0
     for c in clusters:
         if c.fam is not WESTERN:
@@ -1023,14 +1087,17 @@ def _page_hint(clusters: list[_Cluster]) -> CodePage:
         in1252, in1254 = chars <= W1252.chars, chars <= W1254.chars
         only_1254 += in1254 and not in1252
         only_1252 += in1252 and not in1254
-    return W1254 if only_1254 and not only_1252 else W1252
+    if only_1254 and not only_1252:
+        return W1254
+    return W1252 if only_1252 else None
 
 
 def _to_damage(text: str, clusters: list[_Cluster]) -> list[Damage]:
     modes_seen: set[str] = set()
     for c in clusters:
-        if len(c.readings) == 1:
-            modes_seen |= set(c.readings[0].modes) - {"none"}
+        # A loss mode every reading of a span shares is certain (`æ?—` can only have lost a
+        # byte to '?'); it tells how this text lost bytes elsewhere.
+        modes_seen |= frozenset.intersection(*(r.modes for r in c.readings)) - {"none"}
     hint = _page_hint(clusters)
     elsewhere: set[str] | None = None
     out = []
@@ -1053,7 +1120,7 @@ def _to_damage(text: str, clusters: list[_Cluster]) -> list[Damage]:
             readings, preferred, notes = _rank(c, _Context(text, c.start, c.end, words, elsewhere, modes_seen))
         readings = readings[:_MAX_LISTED]
         best = readings[0]
-        page, mode, verified = _verify(c, best, hint)
+        page, mode, verified = _verify(c, best, hint or W1252)
         out.append(Damage(
             start=c.start, end=c.end, damaged=c.damaged, candidates=[r.text for r in readings],
             model=_model_name(page, c, best, mode), lossy=c.lossy, verified=verified, notes=notes,
