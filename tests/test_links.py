@@ -79,15 +79,15 @@ def test_schemeless_hosts():
 
 def test_example_domains_option():
     text = "[Video](https://example.com/video) · [Site](https://talks.example/) · [Ok](https://ana.dev)\n"
-    assert _lint(text, ["TL426"]) == []
-    got = _lint(text, ["TL426"], {"placeholder-link": {"example-domains": True}})
+    assert _lint(text, ["TL426"], {"placeholder-link": {"example-domains": False}}) == []
+    got = _lint(text, ["TL426"])
     assert [(c, m.split(" points")[0]) for _, c, _, m in got] == [
         (9, "`https://example.com/video`"), (45, "`https://talks.example/`")]
     assert placeholder_reason("www.example.org/x", example_domains=True)
 
 
 def test_insecure_link_extra_hosts():
-    text = "[Old](http://www.adamfast.com/) · [Wiki](http://wiki.corp.example/)\n"
+    text = "[Old](http://www.adamfast.com/) · [Wiki](http://wiki.corp.internal/)\n"
     assert _lint(text, ["TL425"]) == []
     got = _lint(text, ["TL425"], {"insecure-link": {"extra-hosts": ["adamfast.com"]}})
     assert [(line, col) for line, col, _, _ in got] == [(1, 7)]

@@ -645,11 +645,11 @@ class PlaceholderLink(Rule):
     `...`, `http://` alone, `javascript:void(0)`. Links, HTML `href`s and front-matter URL
     fields are checked.
 
-    With the option `example-domains = true`, links to the names reserved for examples are
-    reported too (`example.com`, `example.org`, `example.net`, `*.example`, `*.test`,
-    `*.invalid`: RFC 2606 and RFC 6761). It is off by default because documentation, test
-    fixtures and templates use these names on purpose; turn it on for a site's content
-    folder, where such a link is always a stand-in.
+    Links to the names reserved for examples are reported too (`example.com`, `example.org`,
+    `example.net`, `*.example`, `*.test`, `*.invalid`: RFC 2606 and RFC 6761): on a talk page
+    such a link is always a stand-in. Documentation and templates that use these names on
+    purpose can turn that part off with the option `example-domains = false` (or a
+    `per-file-ignores` entry).
 
     ## Why is this bad?
     The page was published before the address was known. The reader clicks "Slides" and lands
@@ -670,7 +670,7 @@ class PlaceholderLink(Rule):
     summary = "A placeholder link target: #, TODO, http://"
 
     class Options(RuleOptions):
-        example_domains: bool = Field(default=False, description=(
+        example_domains: bool = Field(default=True, description=(
             "Also report links to example.com, example.org, example.net, *.example, *.test "
             "and *.invalid."))
 
