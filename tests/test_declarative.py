@@ -267,7 +267,7 @@ PAGE = """\
 # Our talk
 
 We utilize Django in order to ship. Join us at Django Con
-Europe, [click here](https://example.org/djangocon) for tickets.
+Europe, [click here](https://2024.djangocon.us/djangocon) for tickets.
 """
 
 
@@ -532,3 +532,20 @@ def test_placeholder_rule_on_typical_text():
     assert [(f.line, f.column, text[f.start:f.end]) for f in found] == [
         (5, 1, "Lorem ipsum"), (7, 1, "[Insert abstract]"), (9, 1, "TODO")]
     assert all(f.fix is None for f in found)
+
+
+def test_a_huge_front_matter_key_is_read_in_linear_time():
+    # The e-mail pattern of the prose exclusions once tried every position of a run of word
+    # characters as the start of an address, scanning to the run's end each time: this key
+    # took minutes (quadratic); now it is one pass.
+    key = "x" * 300_000
+    text = f"---\n{key}: 1\n---\n\n# [Insert title]\n\nWrite to jane.doe@example.org. TODO: bio\n"
+    found = lint(text, ["TL220"])
+    assert [text[f.start:f.end] for f in found] == ["[Insert title]", "TODO"]
+
+
+def test_email_addresses_are_not_prose():
+    from talklint.prose import EMAIL
+
+    text = "Mail jane.doe+talks@example.co.uk or bob@x.org, not @handle or a@b."
+    assert [m.group() for m in EMAIL.finditer(text)] == ["jane.doe+talks@example.co.uk", "bob@x.org"]

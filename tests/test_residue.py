@@ -246,6 +246,49 @@ def test_author_box():
     assert lint("# Talk\n\n• Jane Doe\n\nJane Doe is a developer.\n\nMore text.\n", ["TL222"]) == []
 
 
+
+def _fix_all(text, codes=("TL222",)):
+    found = lint(text, list(codes))
+    return found, apply_edits(text, [e for f in found for e in f.fix.edits])
+
+
+@pytest.mark.parametrize("lines", [
+    # The skip link glued under the bio is not part of the bio: two edits, not overlapping.
+    ["• Jane Doe", "Jane Doe is a developer.", "Skip to main content"],
+    # The skip link glued above the name: the box is found at once, not after the skip link
+    # has gone.
+    ["Skip to main content", "• Jane Doe", "Jane Doe is a developer."],
+    # A sharing widget between the name and the bio.
+    ["# Recap", "", "Text.", "", "• Jane Doe", "", "Share this:", "", "Jane Doe is a developer."],
+    # Two authors, two boxes.
+    ["# Recap", "", "• Jane Doe", "Jane Doe is a developer.", "", "• John Roe", "John Roe has a blog."],
+    # A top-only phrase that the skip link above it hides.
+    ["Skip to main content", "Toggle navigation", "The Linux Foundation Projects", "# Recap"],
+    # A bottom-only footer that the author box below it hides.
+    ["# Recap", "", "© 2021 Example Conf. All rights reserved.", "", "a", "", "b", "", "c", "",
+     "• Jane Doe", "Jane Doe is a developer.", "", "d"],
+])
+def test_boilerplate_fixes_do_not_overlap_and_converge_regressions(lines):
+    for final_newline in (False, True):
+        text = "\n".join(lines) + ("\n" if final_newline else "")
+        _, fixed = _fix_all(text)  # apply_edits asserts that no two edits overlap
+        assert lint(fixed, ["TL222"]) == [], (text, fixed)
+
+
+def test_boilerplate_next_to_an_author_box_is_reported_with_it():
+    found, fixed = _fix_all("• Jane Doe\nJane Doe is a developer.\nSkip to main content")
+    assert [f.message.split(":")[0] for f in found] == [
+        "Scraped boilerplate (author box)", "Scraped boilerplate (skip link)"]
+    assert fixed == ""
+    found, fixed = _fix_all("# Recap\n\nSkip to main content\n• Jane Doe\nJane Doe is a developer.\n")
+    # Two removed blocks closing the page each leave the blank line between them to the other
+    # (edits never overlap), so one blank line stays: harmless, and stable.
+    assert len(found) == 2 and fixed == "# Recap\n\n"
+    # Prose right above the name still keeps it from being a box.
+    assert len(lint("# Recap\n\nText.\nSkip to main content\n• Jane Doe\nJane Doe is a developer.\n",
+                    ["TL222"])) == 1
+
+
 def test_boilerplate_options():
     text = "# Recap\n\nLF AI & Data Resources\n\nSkip to main content\n\nText.\n"
     rules = {"scraped-boilerplate": {"extra-phrases": ["LF AI & Data Resources"], "ignore": ["skip-link"]}}

@@ -169,6 +169,13 @@ def test_times(text, expected):
     ("10:30 +02:00", "offset", dt.timedelta(hours=2)),
     ("10:30 America/New_York", "iana", None),
     ("11:30:00-04:00", "offset", dt.timedelta(hours=-4)),
+    # One table with talklint.zones: every abbreviation it knows is read after a time, with
+    # the offset of its usual meaning (PST is -08:00 though Philippine time is also "PST").
+    ("10:30 MYT", "abbreviation", dt.timedelta(hours=8)),
+    ("10:30 PST", "abbreviation", dt.timedelta(hours=-8)),
+    ("10:30 CDT", "abbreviation", dt.timedelta(hours=-5)),
+    ("10:30 PT", "abbreviation", None),
+    ("10:30 UTC\u3000+8", "offset", dt.timedelta(hours=8)),
 ])
 def test_zones_after_times(text, kind, offset):
     m = value(text)

@@ -439,3 +439,48 @@ def test_a_post_date_outside_the_event_does_not_date_its_times():
     assert _run(T.WrongZoneAbbreviation, text, facts) == []
     facts.pop()  # without the event's dates, the front-matter date is all there is
     assert [s for s, _, _ in _run(T.WrongZoneAbbreviation, text, facts)] == ["CEST"]
+
+
+# -- [tool.talklint.timezones]: one place for every TL35x rule -------------------------------------
+
+def _lint_text(text: str, timezones: dict | None = None, rules: dict | None = None):
+    from talklint.config import Config, Settings
+    from talklint.engine import Linter, Overrides
+
+    settings = Settings.model_validate({"timezones": timezones or {}, "rules": rules or {}})
+    found = Linter(Config(settings), Overrides(select=TZ_CODES)).lint_text(text, "page.md")
+    return [(f.code, text[f.start:f.end], f.message) for f in found]
+
+
+NO_PLACE = "---\ndate: 2025-05-06\n---\n\n**Time:** 10:30 - 11:10 (CET)\n"
+KURSAAL = "---\ndate: 2025-05-06\nvenue: Kursaal\n---\n\n**Time:** 10:30 - 11:10 (CET)\n"
+
+
+def test_shared_zone_serves_every_rule():
+    assert [c for c, _, _ in _lint_text(NO_PLACE)] == ["TL352"]
+    [(code, span, message)] = _lint_text(NO_PLACE, {"zone": "Europe/Paris"})
+    assert (code, span) == ("TL350", "CET") and "the configured time zone Europe/Paris" in message
+
+
+def test_rule_option_overrides_the_shared_zone():
+    rules = {"wrong-zone-abbreviation": {"timezone": "Asia/Tokyo"}}
+    # Tokyo never uses CET: a converted time, not judged; TL352 still has the shared zone.
+    assert _lint_text(NO_PLACE, {"zone": "Europe/Paris"}, rules) == []
+
+
+def test_shared_places_and_rule_places():
+    assert [c for c, _, _ in _lint_text(KURSAAL)] == ["TL352"]
+    [(code, _, message)] = _lint_text(KURSAAL, {"places": {"Kursaal": "Europe/Madrid"}})
+    assert code == "TL350" and "Kursaal (Europe/Madrid)" in message
+    rules = {"TL350": {"places": {"Kursaal": "Asia/Tokyo"}}}
+    assert _lint_text(KURSAAL, {"places": {"Kursaal": "Europe/Madrid"}}, rules) == []
+
+
+@pytest.mark.parametrize("table, key", [({"zone": "Europe/Pariss"}, "timezones.zone"),
+                                        ({"places": {"Kursaal": "Spain"}}, "timezones.places"),
+                                        ({"timezone": "Europe/Paris"}, "timezones.timezone")])
+def test_shared_settings_are_validated(table, key):
+    from talklint.config import ConfigError, validate_settings
+
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        validate_settings({"timezones": table}, "talklint.toml")

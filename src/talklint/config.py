@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from . import zones
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -56,6 +58,26 @@ class LinkCheckSettings(BaseModel):
     user_agent: str = Field(default="", description="The User-Agent header; default: `talklint/<version>`.")
     exclude: list[str] = Field(
         default_factory=list, description="Regular expressions: URLs matching one are never requested.")
+
+
+# Validated types shared by the settings and the options of the time-zone rules.
+ZoneName = Annotated[Optional[str], AfterValidator(zones.known_zone)]
+PlaceZones = Annotated[dict[str, str], AfterValidator(zones.known_places)]
+
+
+class TimezoneSettings(BaseModel):
+    """``[tool.talklint.timezones]``: where the events are, for every time-zone rule (TL35x)."""
+
+    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True)
+
+    zone: ZoneName = Field(
+        default=None, description="IANA zone (`Europe/Paris`) of pages that name no place and no "
+        "`timezone` of their own; a page's own place or `timezone` wins, and a rule's `timezone` "
+        "option overrides it for that rule.")
+    places: PlaceZones = Field(
+        default_factory=dict, description="More gazetteer entries, place name → IANA zone; they win "
+        "over rules/data/places.yaml, and a rule's `places` option wins over them for that rule.")
+
 
 
 class Settings(BaseModel):
@@ -115,6 +137,9 @@ class Settings(BaseModel):
         "never on by default (docs/online-links.md).")
     link_check: LinkCheckSettings = Field(
         default_factory=LinkCheckSettings, description="How links are checked online: `[tool.talklint.link-check]`.")
+    timezones: TimezoneSettings = Field(
+        default_factory=TimezoneSettings, description="Where the events are, for every time-zone rule: "
+        "`[tool.talklint.timezones]` (docs/timezones.md).")
 
 
 class Config:

@@ -43,6 +43,7 @@ from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_valid
 from .finding import Applicability, Fix, Severity
 from .prose import excluded_ranges
 from .rule import CODE_PATTERN, NAME_PATTERN, Rule
+from .yamlfile import YamlFileError, read_mapping, yaml_type
 
 KINDS = ("existence", "substitution")
 
@@ -284,62 +285,17 @@ class Pack(_Model):
 # -- loading ----------------------------------------------------------------------------------
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """The safe loader, refusing a mapping that holds one key twice (PyYAML keeps the last)."""
-
-
-def _construct_mapping(loader, node, deep=False):
-    seen: dict = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        try:
-            hash(key)
-        except TypeError:
-            continue  # the default constructor reports unhashable keys itself
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                "while constructing a mapping", node.start_mark,
-                f"found duplicate key {key!r} (first at line {seen[key] + 1})", key_node.start_mark)
-        seen[key] = key_node.start_mark.line
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def load_pack(path: Path) -> list[type[Rule]]:
     """Validate one YAML pack and build its rules. Raises :class:`PackError`."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PackError(f"{path}: cannot read rule pack: {exc}") from None
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        raise PackError(f"{path}: invalid YAML: {_yaml_problem(exc)}") from None
-    if not isinstance(data, dict):
-        raise PackError(f"{path}: a rule pack must be a mapping with a 'rules' list, "
-                        f"not {_yaml_type(data)}")
+        data = read_mapping(path, "rule pack", "a 'rules' list")
+    except YamlFileError as exc:
+        raise PackError(str(exc)) from None
     try:
         pack = Pack.model_validate(data)
     except ValidationError as exc:
         raise PackError("\n".join(f"{path}: {line}" for line in _describe(exc, data))) from None
     return [_build(defn, Path(path)) for defn in pack.rules]
-
-
-def _yaml_problem(exc: yaml.YAMLError) -> str:
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None)
-    if mark is None or not problem:
-        return " ".join(str(exc).split())
-    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
-
-
-def _yaml_type(value) -> str:
-    if value is None:
-        return "an empty document"
-    return {list: "a list", str: "a string", int: "a number", float: "a number",
-            bool: "a boolean"}.get(type(value), type(value).__name__)
 
 
 def _describe(exc: ValidationError, data: dict) -> list[str]:
@@ -378,7 +334,7 @@ def _describe(exc: ValidationError, data: dict) -> list[str]:
             key = "kind"
             msg = f"unknown kind {err['ctx'].get('tag')!r}: want one of {', '.join(KINDS)}"
         elif kind == "model_attributes_type" or (kind == "model_type" and where):
-            msg = f"a rule must be a mapping of keys, not {_yaml_type(err.get('input'))}"
+            msg = f"a rule must be a mapping of keys, not {yaml_type(err.get('input'))}"
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
             if msg.startswith("swap: "):  # raised by a whole-rule check about one key
@@ -539,13 +495,16 @@ class _PackRule(Rule):
         text = ctx.source.text
         if self.literals is not None and not any(lit in text for lit in self.literals):
             return
-        skip = excluded_ranges(ctx) if self.definition.scope == "prose" else None
+        prose_only = self.definition.scope == "prose"
+        skip = None  # computed at the first match: most pages have none, and it reads the page
         found = []
         for rx in self.regexes:
             for m in rx.finditer(text):
                 if m.start() == m.end():
                     continue
-                if skip is not None and skip.overlaps(m.start(), m.end()):
+                if prose_only and skip is None:
+                    skip = excluded_ranges(ctx)
+                if prose_only and skip.overlaps(m.start(), m.end()):
                     continue
                 if (self.context or self.unless) and not self._in_context(text, m.start(), m.end()):
                     continue

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any, Iterable, Literal, Union
 
 import pathspec
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .yamlfile import YamlFileError, read_mapping
 
 NO_KIND = "none"  # the value of a `kinds` glob that means "no kind": no schema findings
 
@@ -187,18 +188,10 @@ def _merge(spec: KindSpec, parent: Kind | None, origin: str) -> Kind:
 
 
 def _read_kind_file(path: Path) -> KindFile:
-    from .declarative import _UniqueKeyLoader, _yaml_problem
-
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KindError(f"{path}: cannot read kind file: {exc}") from None
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        raise KindError(f"{path}: invalid YAML: {_yaml_problem(exc)}") from None
-    if not isinstance(data, dict):
-        raise KindError(f"{path}: a kind file must be a mapping with a 'kinds' list")
+        data = read_mapping(path, "kind file", "a 'kinds' list")
+    except YamlFileError as exc:
+        raise KindError(str(exc)) from None
     try:
         return KindFile.model_validate(data)
     except ValidationError as exc:

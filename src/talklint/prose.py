@@ -13,7 +13,10 @@ import re
 from .document import Span
 
 BARE_URL = re.compile(r"""(?:https?|ftp)://[^\s<>"'`)\]]+|www\.[^\s<>"'`)\]]+""", re.IGNORECASE)
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# An address starts where its local part starts: without the lookbehind, each position of a
+# long run of word characters (a 100,000-character front-matter key) would be tried as the
+# start of an address, each try scanning to the end of the run — quadratic time.
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
 
 

@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterator, Union
 
+from . import zones
 from .document import Span
 from .facts import DateValue, Moment, Piece, Range, TimeValue, ZoneValue
 
@@ -127,18 +127,8 @@ def _time_form(p: str) -> str:
             rf"|(?P<{p}noon>[Nn]oon|NOON|[Mm]idnight|MIDNIGHT)(?![A-Za-z]))")
 
 
-_ABBREVIATIONS: dict[str, float | None] = {
-    # offset in hours for abbreviations with one meaning; None for the ambiguous ones
-    "UTC": 0, "GMT": 0, "UT": 0, "Z": 0, "WET": 0, "WEST": 1, "CET": 1, "CEST": 2, "MEZ": 1,
-    "MESZ": 2, "EET": 2, "EEST": 3, "MSK": 3, "TRT": 3, "EST": -5, "EDT": -4, "CDT": -5,
-    "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10, "JST": 9,
-    "KST": 9, "HKT": 8, "SGT": 8, "AWST": 8, "ACST": 9.5, "ACDT": 10.5, "AEST": 10, "AEDT": 11,
-    "NZST": 12, "NZDT": 13, "WIB": 7, "ICT": 7, "PHT": 8, "SAST": 2, "WAT": 1, "EAT": 3,
-    "CAT": 2, "BRT": -3, "ART": -3, "NST": -3.5, "NDT": -2.5, "IDT": 3,
-    "CST": None, "IST": None, "BST": None, "AST": None, "ET": None, "CT": None, "MT": None,
-    "PT": None,
-}
-_ABBR = "(?:" + "|".join(sorted((a for a in _ABBREVIATIONS if a != "Z"), key=len, reverse=True)) + ")"
+# "Z" alone is read only as a whole value (a timestamp's suffix), never after a time in prose.
+_ABBR = "(?:" + "|".join(sorted((a for a in zones.ABBREVIATIONS if a != "Z"), key=len, reverse=True)) + ")"
 _IANA_AREAS = "Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc"
 _ZONE_BODY = (rf"(?P<zo>(?:UTC|GMT|UT){_S}?[+\-−]{_S}?\d{{1,2}}(?::?\d{{2}})?(?!\d)|[+\-−]\d{{2}}:?\d{{2}}(?!\d))"
               rf"|(?P<zi>(?:{_IANA_AREAS})/[A-Za-z_\-]+(?:/[A-Za-z_\-]+)?)"
@@ -458,41 +448,14 @@ def _zone_after(text: str, pos: int, end: int, *, bare_minus: bool = True) -> tu
 def _zone_value(written: str, span: Span) -> ZoneValue | None:
     """A ZoneValue for an abbreviation, an IANA name or an offset; None for an unknown IANA-like
     name ("Europe/Pariss" is not a zone)."""
-    if written in _ABBREVIATIONS:
-        hours = _ABBREVIATIONS[written]
-        offset = None if hours is None else dt.timedelta(hours=hours)
-        return ZoneValue(written, span, "abbreviation", offset)
+    if written in zones.ABBREVIATIONS:
+        return ZoneValue(written, span, "abbreviation", zones.usual_offset(written))
     if "/" in written:
-        return ZoneValue(written, span, "iana") if _is_iana(written) else None
-    offset = _parse_offset(written)
+        return ZoneValue(written, span, "iana") if zones.zone_named(written) is not None else None
+    offset = zones.parse_offset(written)
     if offset is None:
         return None
     return ZoneValue(written, span, "offset", offset)
-
-
-def _parse_offset(written: str) -> dt.timedelta | None:
-    m = re.fullmatch(rf"(?:UTC|GMT|UT)?{_S}?([+\-−]){_S}?(\d{{1,2}})(?::?(\d{{2}}))?", written)
-    if m is None:
-        return None
-    hours, minutes = int(m.group(2)), int(m.group(3) or 0)
-    if hours > 14 or minutes > 59:
-        return None
-    delta = dt.timedelta(hours=hours, minutes=minutes)
-    return -delta if m.group(1) in "-−" else delta
-
-
-@functools.lru_cache(maxsize=1)
-def _iana_names() -> frozenset[str]:
-    import zoneinfo
-
-    try:
-        return frozenset(zoneinfo.available_timezones())
-    except Exception:  # pragma: no cover - no tz database at all
-        return frozenset()
-
-
-def _is_iana(name: str) -> bool:
-    return name in _iana_names()
 
 
 def _time_expr(text: str, pos: int, end: int) -> Expr | None:

@@ -37,14 +37,17 @@ import yaml
 @dataclass(frozen=True)
 class Meaning:
     """One thing an abbreviation can mean. ``offset`` is None for generic names ("PT",
-    "Pacific Time") whose offset depends on the date."""
+    "Pacific Time") whose offset depends on the date. A ``rare`` meaning is one a page seldom
+    intends (Philippine Standard Time is usually written PHT): it makes the abbreviation
+    ambiguous, but does not keep a time written with it from having its usual offset."""
 
     offset: dt.timedelta | None
     name: str
+    rare: bool = False
 
 
-def _m(hours: float | None, name: str) -> Meaning:
-    return Meaning(None if hours is None else dt.timedelta(hours=hours), name)
+def _m(hours: float | None, name: str, *, rare: bool = False) -> Meaning:
+    return Meaning(None if hours is None else dt.timedelta(hours=hours), name, rare)
 
 
 # Abbreviations a conference page uses, with every offset each can mean. Several are
@@ -95,11 +98,11 @@ ABBREVIATIONS: dict[str, tuple[Meaning, ...]] = {
     "HST": (_m(-10, "Hawaii Standard Time"),),
     "AKST": (_m(-9, "Alaska Standard Time"),),
     "AKDT": (_m(-8, "Alaska Daylight Time"),),
-    "PST": (_m(-8, "Pacific Standard Time"), _m(8, "Philippine Standard Time")),
+    "PST": (_m(-8, "Pacific Standard Time"), _m(8, "Philippine Standard Time", rare=True)),
     "PDT": (_m(-7, "Pacific Daylight Time"),),
     "MST": (_m(-7, "Mountain Standard Time"),),
     "MDT": (_m(-6, "Mountain Daylight Time"),),
-    "CDT": (_m(-5, "Central Daylight Time (North America)"), _m(-4, "Cuba Daylight Time")),
+    "CDT": (_m(-5, "Central Daylight Time (North America)"), _m(-4, "Cuba Daylight Time", rare=True)),
     "EST": (_m(-5, "Eastern Standard Time"),),
     "EDT": (_m(-4, "Eastern Daylight Time"),),
     "AST": (_m(-4, "Atlantic Standard Time"), _m(3, "Arabia Standard Time")),
@@ -132,7 +135,8 @@ ZONE_EXTRAS: dict[str, tuple[str, ...]] = {
 # Offsets that name UTC itself: a time given in UTC is a conversion, never a local mistake.
 UTC_NAMES = frozenset({"UTC", "UT", "Z", "GMT"})
 
-_BLANK = "[ \t\u00a0\u202f]?"
+# Ideographic space too: CJK pages write "UTC\u3000+8".
+_BLANK = "[ \t\u00a0\u202f\u3000]?"
 _OFFSET = re.compile(
     rf"^(?P<prefix>(?:UTC|GMT|UT)?{_BLANK})(?P<sign>[+\-\u2212])(?P<gap>{_BLANK})(?P<hours>\d{{1,2}})"
     r"(?:(?P<sep>:?)(?P<minutes>\d{2}))?$")
@@ -149,6 +153,14 @@ def is_ambiguous(abbreviation: str) -> bool:
     """True when the abbreviation names several different offsets (CST, IST, BST …)."""
     offsets = {m.offset for m in meanings(abbreviation)}
     return len(offsets) > 1
+
+
+def usual_offset(abbreviation: str) -> dt.timedelta | None:
+    """The offset a time written with the abbreviation has: the one its usual meanings share
+    ("PST" is -08:00); None when they differ ("CST"), depend on the date ("PT"), or the
+    abbreviation is unknown."""
+    offsets = {m.offset for m in meanings(abbreviation) if not m.rare}
+    return offsets.pop() if len(offsets) == 1 else None
 
 
 def parse_offset(text: str) -> dt.timedelta | None:
@@ -428,6 +440,21 @@ def names_by_zone(zones: object, where: str, seen: dict[str, str] | None = None)
             if name in seen:
                 raise GazetteerError(f"{where}: {name!r} is listed under {seen[name]} and {zone}")
             seen[name] = places[name] = zone
+    return places
+
+
+def known_zone(name: str | None) -> str | None:
+    """``name`` when it is an IANA zone (or None); for validators of settings and options."""
+    if name is not None and zone_named(name) is None:
+        raise ValueError(f"unknown IANA time zone {name!r}")
+    return name
+
+
+def known_places(places: dict[str, str]) -> dict[str, str]:
+    """``places`` when every name is non-blank and every zone an IANA zone; for validators."""
+    for name, zone in places.items():
+        if not name.strip() or zone_named(zone) is None:
+            raise ValueError(f"{name!r}: unknown IANA time zone {zone!r}")
     return places
 
 

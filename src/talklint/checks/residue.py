@@ -26,7 +26,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..finding import Applicability, Fix
+from ..finding import Applicability, Edit, Fix
 from ..prose import excluded_ranges
 from ..rule import NAME_PATTERN, Rule, RuleOptions
 
@@ -695,15 +695,20 @@ class ScrapedBoilerplate(Rule):
         self.matcher = _Matcher(entries)
 
     def check(self, ctx):
-        source, doc = ctx.source, ctx.document
-        text = source.text
-        fm = doc.front_matter
+        source = ctx.source
+        fm = ctx.document.front_matter
         body_first = source.line_index(fm.span.end) + 1 if fm is not None else 0
-        n = source.line_count
-        hits: list[tuple[int, BoilerplateEntry]] = []  # (0-based line, entry)
-        nonblank = [i for i in range(body_first, n)
-                    if text[source.line_starts[i]:source.line_ends[i]].strip(" \t")]
-        top, bottom = set(nonblank[:2]), set(nonblank[-5:])
+        body = range(body_first, source.line_count)
+        nonblank = [i for i in body if not _is_blank(source, i)]
+        candidates = self._candidates(ctx, nonblank)
+        hits, boxes = self._settle(ctx, body, nonblank, candidates)
+        yield from self._findings(source, hits, boxes)
+
+    def _candidates(self, ctx, nonblank):
+        """(line, entry) for every line that is a phrase of the pack wherever it stands."""
+        source, doc = ctx.source, ctx.document
+        text, n = source.text, source.line_count
+        out: list[tuple[int, BoilerplateEntry]] = []
         for i in nonblank:
             s, e = source.line_starts[i], source.line_ends[i]
             line = text[s:e]
@@ -718,28 +723,56 @@ class ScrapedBoilerplate(Rule):
             entry = self.matcher.match(core)
             if entry is None:
                 continue
-            if (entry.position == "top" and i not in top) or (entry.position == "bottom" and i not in bottom):
-                continue
             if not entry.headings and (_HEADING_LEAD.match(line) or self._setext(source, i, n)):
                 continue
-            hits.append((i, entry))
-        found = self._runs(source, hits)
-        author = self._author_box(ctx, body_first)
-        if author is not None and all(i != author[0] for i, _ in found):
-            found.append(author)
-        flagged = {i for i, _ in found}
-        for i, entry in sorted(found, key=lambda h: h[0]):
-            s, e = source.line_starts[i], source.line_ends[i]
+            out.append((i, entry))
+        return out
+
+    def _settle(self, ctx, body, nonblank, candidates):
+        """The phrase hits and author boxes, judged on the page as the fix leaves it.
+
+        Where a line stands (among the first two, the last five, opening the last paragraphs)
+        changes when the lines around it are removed: judged on the page as it is, removing
+        a skip link would reveal an author box below it, and an author box would swallow a
+        skip link glued under its bio. So the lines this rule removes are taken out and the
+        verdict is taken again until it no longer changes (it only grows, so this ends)."""
+        source = ctx.source
+        removed: set[int] = set()
+        hits, boxes = [], []
+        for _ in range(len(nonblank) + 1):
+            placed = [(i, e) for i, e in candidates if _in_place(i, e, nonblank, removed)]
+            hits = self._runs(source, placed)
+            kept = _kept_lines(source, body, [i for i, _ in hits], removed)
+            boxes = self._author_boxes(ctx, kept)
+            now = _removed_lines(source, hits, boxes)
+            if now == removed:
+                break
+            removed = now
+        return hits, boxes
+
+    def _findings(self, source, hits, boxes):
+        text = source.text
+        removed = _removed_lines(source, hits, boxes)
+        phrase_edits = {i: _line_delete_range(source, i, i, keep=removed - {i}) for i, _ in hits}
+        spans = [(i, i, e) for i, e in hits] + [(a, b, None) for a, b in boxes]
+        for first, last, entry in sorted(spans, key=lambda h: h[0]):
+            s, e = source.line_starts[first], source.line_ends[first]
             line = text[s:e]
             start = s + len(line) - len(line.lstrip(" \t"))
             end = s + len(line.rstrip(" \t"))
-            last = self._box_end(source, i) if entry.id == "author-box-found" else i
-            a, b = _line_delete_range(source, i, last, keep=flagged - {i})
-            what = "author box" if entry.id == "author-box-found" else entry.label
             shown = " ".join(line_core(line).split())
-            yield self.finding(start, end, f"Scraped boilerplate ({what}): \"{shown}\"",
-                               fix=Fix.delete(a, b, "Remove the line" if last == i else "Remove the author box",
-                                              Applicability.UNSAFE))
+            if entry is not None:
+                a, b = phrase_edits[first]
+                fix = Fix.delete(a, b, "Remove the line", Applicability.UNSAFE)
+                what = entry.label
+            else:
+                # A box may hold or touch lines that are removed by their own fixes: it takes
+                # what is left around them, since the edits of one rule never overlap.
+                whole = _line_delete_range(source, first, last, keep=removed - set(range(first, last + 1)))
+                pieces = _subtract(whole, sorted(phrase_edits.values()))
+                fix = Fix(tuple(Edit(a, b) for a, b in pieces), Applicability.UNSAFE, "Remove the author box")
+                what = "author box"
+            yield self.finding(start, end, f"Scraped boilerplate ({what}): \"{shown}\"", fix=fix)
 
     @staticmethod
     def _setext(source, i, n):
@@ -773,50 +806,88 @@ class ScrapedBoilerplate(Rule):
             flush()
         return out
 
-    def _author_box(self, ctx, body_first):
-        """A `• Name` line followed by a paragraph that starts with the same name, closing the
-        page: the author box of a blog, flattened to text."""
-        source = ctx.source
-        text = source.text
-        n = source.line_count
-        lines = [i for i in range(body_first, n)
-                 if text[source.line_starts[i]:source.line_ends[i]].strip(" \t")]
-        # The name line opens the second-to-last paragraph (the bio is the last one, which may
-        # run over a few lines).
-        for k in range(max(0, len(lines) - 12), len(lines) - 1):
-            i = lines[k]
-            m = _AUTHOR_BOX_NAME.fullmatch(text[source.line_starts[i]:source.line_ends[i]])
-            if not m or (k > 0 and lines[k - 1] == i - 1) or ctx.document.is_code(source.line_starts[i] + m.start(1)):
-                continue
-            j = lines[k + 1]
-            if j != i + 1 and j != i + 2:
-                continue  # at most one blank line between the name and the bio
-            bio = text[source.line_starts[j]:source.line_ends[j]].strip(" \t")
-            name = " ".join(m.group(1).split())
-            if not re.match(re.escape(name) + r"\s+(?:is|was|has|works|leads|joined|serves)\b", bio):
-                continue
-            # Nothing after the bio paragraph.
-            end = self._box_end(source, i)
-            if end != lines[-1]:
-                continue
-            return (i, BoilerplateEntry(id="author-box-found", label="author box"))
-        return None
+    def _author_boxes(self, ctx, kept):
+        """Author boxes closing the page, the last first: a blog post by two authors ends
+        with two of them, and removing one must not reveal another."""
+        boxes = []
+        while (box := self._last_author_box(ctx, kept)) is not None:
+            boxes.append(box)
+            kept = kept[:kept.index(box[0])]
+        return boxes
 
     @staticmethod
-    def _box_end(source, i):
-        """The last line of the bio paragraph after an author box's name line ``i``."""
-        text = source.text
-        n = source.line_count
+    def _last_author_box(ctx, kept):
+        """(name line, last bio line) when the page's last paragraphs, in ``kept`` (the lines
+        left after the other fixes), are a `• Name` line and a bio that starts with that
+        name: the author box of a blog, flattened to text."""
+        source, text = ctx.source, ctx.source.text
+        content = [p for p, i in enumerate(kept) if not _is_blank(source, i)]
+        if len(content) < 2:
+            return None
+        last = content[-1]
+        opening = last  # where the last paragraph (the bio, or the name and the bio) opens
+        while opening > 0 and not _is_blank(source, kept[opening - 1]):
+            opening -= 1
+        # The name is a paragraph of its own one blank line above the bio, or opens the bio's.
+        for name_at, bio_at in ((opening - 2, opening), (opening, opening + 1)):
+            if name_at < 0 or bio_at > last or (name_at > 0 and not _is_blank(source, kept[name_at - 1])):
+                continue
+            if bio_at == name_at + 2 and not _is_blank(source, kept[name_at + 1]):
+                continue
+            i, j = kept[name_at], kept[bio_at]
+            m = _AUTHOR_BOX_NAME.fullmatch(text[source.line_starts[i]:source.line_ends[i]])
+            if not m or ctx.document.is_code(source.line_starts[i] + m.start(1)):
+                continue
+            bio = text[source.line_starts[j]:source.line_ends[j]].strip(" \t")
+            name = " ".join(m.group(1).split())
+            if re.match(re.escape(name) + r"\s+(?:is|was|has|works|leads|joined|serves)\b", bio):
+                return i, kept[last]
+        return None
 
-        def blank(j):
-            return not text[source.line_starts[j]:source.line_ends[j]].strip(" \t")
 
-        j = i + 1
-        while j < n and blank(j):
-            j += 1
-        while j + 1 < n and not blank(j + 1):
-            j += 1
-        return j
+def _is_blank(source, i: int) -> bool:
+    return not source.text[source.line_starts[i]:source.line_ends[i]].strip(" \t")
 
+
+def _removed_lines(source, hits, boxes) -> set[int]:
+    """The non-blank lines that the fixes of the hits and the author boxes delete."""
+    boxed = (j for a, b in boxes for j in range(a, b + 1) if not _is_blank(source, j))
+    return {i for i, _ in hits} | set(boxed)
+
+
+def _in_place(i: int, entry: BoilerplateEntry, nonblank: list[int], removed: set[int]) -> bool:
+    """Whether line ``i`` stands where its entry may (among the first two or the last five
+    non-blank lines), not counting the lines that are removed."""
+    if entry.position == "any":
+        return True
+    if entry.position == "top":
+        before = [j for j in nonblank if j < i and j not in removed]
+        return len(before) < 2
+    after = [j for j in nonblank if j > i and j not in removed]
+    return len(after) < 5
+
+
+def _kept_lines(source, body, hits: list[int], removed: set[int]) -> list[int]:
+    """The body's lines (blank ones too) that remain once the phrase hits are deleted."""
+    gone: set[int] = set()
+    for i in hits:
+        a, b = _line_delete_range(source, i, i, keep=(removed | set(hits)) - {i})
+        if b > a:
+            gone.update(range(source.line_index(a), source.line_index(b - 1) + 1))
+    return [i for i in body if i not in gone]
+
+
+def _subtract(whole: tuple[int, int], taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of the range ``whole`` outside the sorted ranges ``taken``."""
+    out, pos = [], whole[0]
+    for a, b in taken:
+        if b <= pos or a >= whole[1]:
+            continue
+        if a > pos:
+            out.append((pos, a))
+        pos = max(pos, b)
+    if pos < whole[1]:
+        out.append((pos, whole[1]))
+    return out
 
 RULES = [StageDirection, ScrapedBoilerplate, GluedWords, StrayFragment]

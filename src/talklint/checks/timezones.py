@@ -13,7 +13,7 @@ IANA name (front matter ``timezone: Europe/Paris``); the place facts (``location
 "**Location:** Station F, Paris") looked up in the gazetteer ``rules/data/places.yaml``; the
 event's name ("GOSIM AI Paris 2025"), or a title naming a city next to a year or as a meetup's
 stop ("成都站"); and last the
-rule option ``timezone``. A page whose place is unknown is never reported by TL350/TL351.
+configured zone: the rule option ``timezone``, else ``zone`` of ``[tool.talklint.timezones]``. A page whose place is unknown is never reported by TL350/TL351.
 
 The zone arithmetic lives in :mod:`talklint.zones`; this module only finds what a page wrote and
 where, and asks.
@@ -26,11 +26,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from .. import facts as F
-from .. import zones
+from .. import when, zones
 from ..facts import Moment, Range, ZoneValue, facts_of
+from ..config import PlaceZones, TimezoneSettings, ZoneName
 from ..finding import Applicability, Fix
 from ..rule import Context, Rule, RuleOptions
 
@@ -49,27 +50,20 @@ _EVENT_AFTER = re.compile(r"^(?:\s*(?:19|20)\d\d(?!\d)|站)")
 # -- options ---------------------------------------------------------------------------------------
 
 class ZoneOptions(RuleOptions):
-    timezone: str | None = Field(
+    timezone: ZoneName = Field(
         default=None, description="IANA zone (`Europe/Paris`) of pages that name no place and "
-        "no `timezone` of their own; a page's own place or `timezone` wins")
-    places: dict[str, str] = Field(
-        default_factory=dict, description="More gazetteer entries, place name → IANA zone "
-        "(`{\"Kursaal\" = \"Europe/Madrid\"}`); they win over rules/data/places.yaml")
+        "no `timezone` of their own, for this rule only; default: `zone` of "
+        "`[tool.talklint.timezones]`. A page's own place or `timezone` wins")
+    places: PlaceZones = Field(
+        default_factory=dict, description="More gazetteer entries for this rule only, place name → "
+        "IANA zone (`{\"Kursaal\" = \"Europe/Madrid\"}`); they win over `places` of "
+        "`[tool.talklint.timezones]` and over rules/data/places.yaml")
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        if value is not None and zones.zone_named(value) is None:
-            raise ValueError(f"unknown IANA time zone {value!r}")
-        return value
 
-    @field_validator("places")
-    @classmethod
-    def _known_zones(cls, value: dict[str, str]) -> dict[str, str]:
-        for name, zone in value.items():
-            if not name.strip() or zones.zone_named(zone) is None:
-                raise ValueError(f"{name!r}: unknown IANA time zone {zone!r}")
-        return value
+def shared_settings(ctx: Context) -> TimezoneSettings:
+    """``[tool.talklint.timezones]`` of the run (the defaults for a context without a config)."""
+    settings = getattr(ctx.config, "settings", None)
+    return getattr(settings, "timezones", None) or TimezoneSettings()
 
 
 # -- what the page says ----------------------------------------------------------------------------
@@ -141,13 +135,6 @@ def _zoned_moments(value: object) -> Iterator[tuple[Moment, ZoneValue]]:
                 yield moment, zone
 
 
-def _moments(value: object) -> list[Moment]:
-    if isinstance(value, Moment):
-        return [value]
-    if isinstance(value, Range):
-        return [value.start, value.end]
-    return []
-
 
 def _time_of(moment: Moment) -> dt.time | None:
     return moment.time.time if moment.time is not None else None
@@ -179,7 +166,7 @@ def page_days(facts: F.Facts) -> list[dt.date]:
 
 
 def _days(facts: Iterable[F.Fact]) -> list[dt.date]:
-    return sorted({d for f in facts for m in _moments(f.value) if (d := _day(m)) is not None})
+    return sorted({d for f in facts for m in when.moments(f.value) if (d := _day(m)) is not None})
 
 
 def _day(moment: Moment) -> dt.date | None:
@@ -187,7 +174,7 @@ def _day(moment: Moment) -> dt.date | None:
 
 
 def _range_days(value: object) -> list[dt.date]:
-    ends = [d for m in _moments(value) if (d := _day(m)) is not None]
+    ends = [d for m in when.moments(value) if (d := _day(m)) is not None]
     if not ends:
         return []
     first, last = min(ends), max(ends)
@@ -210,14 +197,25 @@ class _ZoneRule(Rule):
 
     def __init__(self, options: RuleOptions | None = None) -> None:
         super().__init__(options)
-        self.gazetteer = zones.builtin_gazetteer().merged(self.options.places)
+        # One run has one config, but a rule object may serve several (the library API):
+        # a gazetteer per set of shared places, built once.
+        self._gazetteers: dict[tuple[tuple[str, str], ...], zones.Gazetteer] = {}
+
+    def gazetteer(self, shared: TimezoneSettings) -> zones.Gazetteer:
+        """The built-in gazetteer, with the shared places, with this rule's own places."""
+        key = tuple(sorted(shared.places.items()))
+        if key not in self._gazetteers:
+            self._gazetteers[key] = zones.builtin_gazetteer().merged({**shared.places, **self.options.places})
+        return self._gazetteers[key]
 
     def zones_on_page(self, ctx: Context) -> tuple[EventZone | None, list[Written]]:
         facts = facts_of(ctx)
         written = [w for w in written_zones(facts) if _exactly_written(ctx, w.zone)]
         if not written:
             return None, []
-        return event_zone(facts, self.gazetteer, self.options.timezone), written
+        shared = shared_settings(ctx)
+        configured = self.options.timezone or shared.zone
+        return event_zone(facts, self.gazetteer(shared), configured), written
 
 
 Check = Callable[[str, str, dt.date, "dt.time | None"], zones.Verdict]
@@ -269,7 +267,8 @@ class WrongZoneAbbreviation(_WrongZoneRule):
     in New York (EDT); "GMT" for a summer date in London (BST).
 
     The place comes from the page (its `timezone`, its location or venue looked up in the
-    gazetteer `rules/data/places.yaml`, its event name) or from the `timezone` option; see
+    gazetteer `rules/data/places.yaml`, its event name) or from the configured zone (`zone` in
+    `[tool.talklint.timezones]`, or the rule's `timezone` option); see
     docs/timezones.md. A page whose place is unknown is never reported, nor is a zone the
     place never uses ("9:00 PST" on a Paris page is a time converted for other readers).
     Dates are checked with the IANA time-zone database, so the rules of each year apply,
@@ -360,8 +359,8 @@ class UnverifiableZone(_StrictRule):
     room: Forum Hall
     ---
     ```
-    Add the place (`location: Prague`), or `timezone: Europe/Prague`, or set the `timezone`
-    option for the whole site.
+    Add the place (`location: Prague`), or `timezone: Europe/Prague`, or set `zone` in
+    `[tool.talklint.timezones]` for the whole site.
     """
 
     code = "TL352"
