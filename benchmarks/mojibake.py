@@ -93,24 +93,23 @@ def _multi(codec: str, errors: str) -> Callable[[str], str]:
 
 
 def _incremental(damage: Callable[[str], str]) -> Callable[[str], list[tuple[str, str]]]:
-    """Cut the line wherever a double-byte decoder fed the UTF-8 bytes character by character
-    holds no pending byte: the text decoded so far belongs to the characters fed so far. Falls
-    back to cuts at ASCII characters below '0' if that does not add up to the damaged line."""
-    codec, errors = damage.codec  # type: ignore[attr-defined]
+    """Cut the line after every character where the damage splits: damaging the text before the
+    cut and the text after it one by one gives the same as damaging both together. (A decoder's
+    pending state is no test: Python's GBK and Big5 decoders hold an undecodable byte as pending,
+    so that test misses cuts and counts correct partial repairs as wrong.) Falls back to cuts at
+    ASCII characters below '0' if the pieces do not add up to the damaged line."""
 
     def segment(text: str) -> list[tuple[str, str]]:
-        dec = codecs.getincrementaldecoder(codec)(errors)
         segs: list[tuple[str, str]] = []
-        orig, out = [], []
-        for ch in text:
-            orig.append(ch)
-            out.append(dec.decode(ch.encode("utf-8")))
-            if not dec.getstate()[0]:
-                segs.append(("".join(orig), "".join(out)))
-                orig, out = [], []
-        out.append(dec.decode(b"", final=True))
-        if orig or out[-1]:
-            segs.append(("".join(orig), "".join(out)))
+        last = 0
+        rest = damage(text)
+        for i in range(1, len(text)):
+            head, tail = damage(text[last:i]), damage(text[i:])
+            if head + tail == rest:
+                segs.append((text[last:i], head))
+                last, rest = i, tail
+        if last < len(text):
+            segs.append((text[last:], rest))
         if "".join(d for _, d in segs) != damage(text):
             return _chunked(damage)(text)
         return segs

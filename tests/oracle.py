@@ -12,6 +12,7 @@ their own here.
 
 from __future__ import annotations
 
+import codecs
 import re
 import sys
 import unicodedata
@@ -118,7 +119,10 @@ def _damages_to(original: str, damaged: str) -> bool:
 
 
 def _could_lead(ch: str) -> bool:
-    """Some code page reads a UTF-8 lead byte (0xC2–0xF4) as this character."""
+    """Some code page reads a UTF-8 lead byte (0xC2–0xF4) as this character, or as the first
+    of its bytes (double-byte code pages); U+FFFD is a lead byte a double-byte decoder lost."""
+    if ch == "\ufffd":
+        return True
     for codec in _MOJIBAKE_CODECS:
         try:
             b = ch.encode(codec)
@@ -126,17 +130,81 @@ def _could_lead(ch: str) -> bool:
             continue
         if len(b) == 1 and 0xC2 <= b[0] <= 0xF4:
             return True
+    for codec in _CJK_CODECS:
+        try:
+            b = ch.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        if 0xC2 <= b[0] <= 0xF4:
+            return True
     return False
+
+
+# UTF-8 read through a double-byte code page (TL102's CJK half): Python's decoders with
+# errors="replace" or "ignore", and code page 936 as Windows and browsers have it, where a lone
+# byte 0x80 is the euro sign.
+_CJK_CODECS = ("gbk", "gb18030", "big5", "cp950", "big5hkscs", "shift_jis", "cp932", "euc_kr", "cp949")
+
+
+def _cp936(mode):
+    def handler(exc):
+        if exc.object[exc.start] == 0x80:
+            return "\u20ac", exc.start + 1
+        return ("\ufffd" if mode == "replace" else ""), exc.start + 1
+    return handler
+
+
+codecs.register_error("oracle-cp936-replace", _cp936("replace"))
+codecs.register_error("oracle-cp936-ignore", _cp936("ignore"))
+_CJK_READS = [(c, m) for c in _CJK_CODECS for m in ("replace", "ignore")] + [
+    ("gbk", "oracle-cp936-replace"), ("gbk", "oracle-cp936-ignore")]
+
+
+def _cjk_damages_to(original: str, damaged: str, after: str) -> bool:
+    """``original``'s UTF-8 read through a double-byte code page gives ``damaged``. The decoder
+    reads across the end of the span, so the character after it (when ASCII) is read along."""
+    data = original.encode("utf-8")
+    for codec, mode in _CJK_READS:
+        if data.decode(codec, mode) == damaged:
+            return True
+        if after and (data + after.encode("ascii")).decode(codec, mode) == damaged + after:
+            return True
+    return False
+
+
+def _utf8_neighbours(b1: int, b2: int) -> bool:
+    """Two bytes that can stand side by side in UTF-8 text that is not ASCII."""
+    lead = lambda b: 0xC2 <= b <= 0xF4  # noqa: E731
+    cont = lambda b: 0x80 <= b <= 0xBF  # noqa: E731
+    return (lead(b1) or cont(b1)) and (cont(b2) or (cont(b1) and lead(b2)))
+
+
+def _big5_residue(span_text: str) -> bool:
+    """What a Big5 decoder with errors="ignore" left of UTF-8 text: a row of characters, each
+    two bytes of the UTF-8 side by side (the bytes it could not pair are gone)."""
+    for ch in span_text:
+        pairs = []
+        for codec in ("big5", "cp950", "big5hkscs"):
+            try:
+                pairs.append(ch.encode(codec))
+            except UnicodeEncodeError:
+                pass
+        if not any(len(b) == 2 and _utf8_neighbours(b[0], b[1]) for b in pairs):
+            return False
+    return len(span_text) >= 2
 
 
 def mojibake(span_text, source, f):
     if not span_text or span_text.isascii() or any(c in "\r\n" for c in span_text):
         return False
-    if not _could_lead(span_text[0]):
+    if not (_could_lead(span_text[0]) or (f.fix is None and "Big5" in f.message and _big5_residue(span_text))):
         return False
     if f.fix is not None:
         (edit,) = f.fix.edits
-        return (edit.start, edit.end) == (f.start, f.end) and _damages_to(edit.replacement, span_text)
+        after = source.text[f.end:f.end + 1]
+        after = after if after.isascii() else ""
+        return (edit.start, edit.end) == (f.start, f.end) and (
+            _damages_to(edit.replacement, span_text) or _cjk_damages_to(edit.replacement, span_text, after))
     return True
 
 

@@ -82,6 +82,43 @@ def test_a_partial_repair_is_not_a_wrong_one():
     assert bm.classify(line, gbk.damage(line), "开放源码 and " + gbk.damage("北京"), segs) == bm.PARTIAL
 
 
+def test_cjk_lines_are_cut_wherever_the_damage_splits():
+    # Python's GBK decoder holds the undecodable 0x80 of 开 (E5 BC 80) as pending, so a cut that
+    # waits for an empty decoder state would join 开 to 放源 and count the right repair of 放源
+    # next to a lost byte as wrong
+    gbk = bm.MODEL_BY_NAME["gbk-replace"]
+    line = "开放源码"
+    damaged = gbk.damage(line)
+    assert damaged == "寮\ufffd鏀炬簮鐮\ufffd"
+    segs = gbk.segments(line)
+    assert segs == [("开", "寮\ufffd"), ("放源", "鏀炬簮"), ("码", "鐮\ufffd")]
+    assert bm.classify(line, damaged, "寮\ufffd放源鐮\ufffd", segs) == bm.PARTIAL
+    # a wrong change stays wrong: a wrong reading, a lost byte dropped, a piece half repaired
+    assert bm.classify(line, damaged, "寮\ufffd放原鐮\ufffd", segs) == bm.WRONG
+    assert bm.classify(line, damaged, "寮放源鐮\ufffd", segs) == bm.WRONG
+    assert bm.classify(line, damaged, "寮\ufffd放簮鐮\ufffd", segs) == bm.WRONG
+    # Big5 with errors="ignore": 码 vanished; putting it back is right, anything else is not
+    big5 = bm.MODEL_BY_NAME["big5-ignore"]
+    line = "开放源码 北京"
+    damaged = big5.damage(line)
+    segs = big5.segments(line)
+    assert ("码", "") in segs
+    at = damaged.index(" ")
+    assert bm.classify(line, damaged, damaged[:at] + "码" + damaged[at:], segs) == bm.PARTIAL
+    assert bm.classify(line, damaged, damaged[:at] + "马" + damaged[at:], segs) == bm.WRONG
+
+
+@pytest.mark.parametrize("name", ["gbk-replace", "gbk-ignore", "gbk-web", "gb18030-ignore", "big5-replace",
+                                  "big5-ignore", "cp932-replace", "cp949-replace"])
+def test_every_cjk_piece_is_its_own_damage(name):
+    model = bm.MODEL_BY_NAME[name]
+    for line in bm.load_clean_lines()[::40]:
+        segs = model.segments(line)
+        assert "".join(o for o, _ in segs) == line
+        assert "".join(d for _, d in segs) == model.damage(line)
+        assert all(model.damage(o) == d for o, d in segs)
+
+
 class _StubMojibake(Rule):
     """## What it does
     Test stub: `â€™` gets a safe fix to `’`, `Ã©` an unsafe (deliberately wrong) fix to `e`.

@@ -22,7 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from talklint.mojibake import Damage, cjk
+from talklint.finding import Applicability
+from talklint.mojibake import Damage, cjk, find_damage
 
 DATA = Path(__file__).parent / "data" / "cjk"
 ROOT = Path(__file__).parent.parent
@@ -327,6 +328,78 @@ def test_a_letter_inside_a_word_needs_a_line_without_chinese():
     assert cjk.find("XMLかJSONかを選ぶ") == []
 
 
+@pytest.mark.parametrize("text", ["Python没Go", "| API没Bug | yes |", "## Java木Go", "Java默默Go", "W眉rzburg", "Gr眉脽e"])
+def test_one_ideograph_inside_a_latin_word_is_reported_but_never_safely(text):
+    # UTF-8 read as GBK (没 is C3 BB, û) or mixed Chinese and English: the span is reported
+    # with its repair, but the fix waits for a person
+    (d,) = cjk.find(text)
+    assert d.verified and len(d.candidates) == 1 and d.tentative
+    (f,) = _tl102(text)
+    assert f.fix is not None and f.fix.applicability == Applicability.UNSAFE
+    assert "probably mojibake" in f.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Montr茅al and W眉rzburg",  # two damaged letters on one line
+        "Conference in W眉rzburg\n\nWürzburg is in Bavaria.",  # the repaired word elsewhere
+        "It鈥檚 in W眉rzburg",  # an apostrophe read as GBK on the same line
+    ],
+)
+def test_one_ideograph_inside_a_word_with_independent_evidence_is_safe(text):
+    found = find_damage(text)
+    assert found and not any(d.tentative for d in found)
+    fixes = [f.fix for f in _tl102(text)]
+    assert fixes and all(x is not None and x.applicability == Applicability.SAFE for x in fixes)
+
+
+def test_the_same_damaged_word_twice_is_no_evidence():
+    # a clean page can repeat its mixed text; only the repaired word written elsewhere counts
+    text = "Python没Go\n\nPython没Go\n"
+    found = find_damage(text)
+    assert len(found) == 2 and all(d.tentative for d in found)
+    # a word that a sure repair elsewhere writes is evidence, so that fixing is done in one go
+    text = "It鈥檚 in W眉rzburg.\n\nConference in W眉rzburg\n"
+    assert [d.tentative for d in find_damage(text)] == [False, False, False]
+    assert [d.tentative for d in find_damage(text.split("\n\n")[1])] == [True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["用Python没Go快", "这个api没bug", "| Python | 没有 |", "iPhone没电了", "A股和B股", "牛X", "GitHub女性开发者",
+     "| K8s | 每周 |", "AI女Coder大会", "Rust没有GC", "KOL女王", "B站UP主", "卡拉OK之夜", "T恤 and Q版"],
+)
+def test_mixed_chinese_and_latin_is_clean(text):
+    assert cjk.find(text) == []
+    assert _tl102(text) == []
+
+
+def test_a_span_that_lost_bytes_says_so_in_its_message():
+    text = damage("会议时间：上午 today", "gbk-ignore")
+    f, _, _ = _tl102(text)
+    assert text[:2] == "浼氳" and f.fix is None  # 会 and the first byte of 议 left
+    assert f.message.endswith("the lost bytes cannot be rebuilt") and "plausible" not in f.message
+
+
+def test_the_span_oracle_knows_double_byte_code_pages():
+    import oracle
+
+    assert oracle._cjk_damages_to("开放源代码", "寮€鏀炬簮浠ｇ爜", "")  # code page 936's euro
+    assert oracle._cjk_damages_to("京大", "鈭砍之", "")  # Big5
+    assert oracle._cjk_damages_to("🎤", "馃帳", " ")
+    assert not oracle._cjk_damages_to("开放源代", "寮€鏀炬簮浠ｇ爜", "")
+    assert not oracle._cjk_damages_to("京", "鈭砍之", "")
+    assert oracle._could_lead("寮") and oracle._could_lead("\ufffd") and not oracle._could_lead("、")
+    assert oracle._big5_residue(damage("开放源码人工智能经济学正在驱动创新速度越来越快", "big5-ignore")[2:12])
+    assert not oracle._big5_residue("开放源码人工智能")
+
+def _tl102(text: str):
+    from talklint.engine import Linter, Overrides
+
+    return Linter(overrides=Overrides(select=["TL102"])).lint_text(text + "\n", "page.md")
+
+
 def test_big5_letter_inside_a_word_is_found_without_a_guess():
     text = damage("A conférence on open source.", "big5-ignore")
     (d,) = cjk.find(text)
@@ -576,3 +649,4 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv)
+

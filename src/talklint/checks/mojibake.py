@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..finding import Applicability, Fix, Severity
-from ..mojibake import Damage, find_damage
+from ..mojibake import Damage, find_damage, sure
 from ..rule import Rule
 
 SHARED_KEY = "mojibake.damage"
@@ -131,6 +131,10 @@ class Mojibake(Rule):
       fix only when that evidence puts it ahead; the other readings are listed.
     - **No fix** when readings tie on evidence (`ğŸ¤` may be 🎤, 🍤, 🐤, 🤝 … : all are
       listed, the most common on event pages first, and none is chosen).
+    - **Unsafe** too, though the repair is the only reading, for one or two damaged
+      characters alone inside a Latin word (`W眉rzburg` → Würzburg): `Python没Go` is also
+      how mixed Chinese and English is written. It is safe when the line holds more damage
+      of the same code page or the text spells the repaired word elsewhere.
     - Inside code blocks and code spans a fix is never safe: code may show mojibake on
       purpose.
 
@@ -160,7 +164,13 @@ class Mojibake(Rule):
     def message(d: Damage) -> str:
         shown = f"`{_show(d.damaged)}`"
         if not d.candidates:
-            return f"{shown} is mojibake ({d.model}); no reading of it is plausible"
+            if d.lossy:
+                return f"{shown} is mojibake ({d.model}); the lost bytes cannot be rebuilt"
+            # several readings re-damage exactly, or none does
+            return f"{shown} is mojibake ({d.model}); no single reading of it can be verified"
+        if d.unambiguous and d.tentative:
+            return (f"{shown} is probably mojibake for `{_show(d.candidates[0])}` ({d.model}); "
+                    "Chinese between Latin letters can also be real")
         if d.unambiguous:
             return f"{shown} is mojibake for `{_show(d.candidates[0])}` ({d.model})"
         others = d.candidates[1:_MAX_SHOWN]
@@ -177,7 +187,7 @@ class Mojibake(Rule):
         if not d.candidates:
             return None
         best = d.candidates[0]
-        if d.unambiguous and d.verified and (not d.lossy or d.settled):
+        if sure(d):
             applicability = Applicability.SAFE
         elif d.unambiguous or d.preferred:
             applicability = Applicability.UNSAFE

@@ -9,6 +9,7 @@ MacRoman; double encoding; lossy variants with dropped, ``?`` or U+FFFD bytes) a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -29,6 +30,8 @@ class Damage:
     layers: int = 1  # 2 or more for double encoding
     settled: bool = False  # lossy, but every rebuilt character sits inside a multi-character RGI
     # emoji sequence (ZWJ, U+FE0F, skin tone) and only one reading does: the lost bytes are pinned
+    tentative: bool = False  # the repair is certain if this is damage, but whether it is damage
+    # rests on thin evidence (an ideograph or two inside a Latin word may be real Chinese): never safe
 
     @property
     def unambiguous(self) -> bool:
@@ -46,4 +49,57 @@ def find_damage(text: str) -> list[Damage]:
         if out and d.start < out[-1].end:
             continue  # the longer, earlier explanation wins
         out.append(d)
+    if any(d.tentative for d in out):
+        _confirm(text, out)
     return out
+
+
+_LETTER = r"[^\W\d_]"
+
+
+def sure(d: Damage) -> bool:
+    """A repair that TL102 applies as a safe fix (outside code): the only reading, verified,
+    nothing lost (or the loss settled by an emoji sequence), not tentative."""
+    return d.unambiguous and d.verified and (not d.lossy or d.settled) and not d.tentative
+
+
+def _confirm(text: str, found: list[Damage]) -> None:
+    """Settle a tentative repair (one damaged character inside a Latin word) when the repaired
+    word is written elsewhere in the text: as it stands there, or as the sure repairs make it.
+    The latter keeps fixing local and done in one go: a fix pass that wrote Würzburg on one line
+    must not be what turns ``W眉rzburg`` on another into a safe fix in the next pass."""
+    changed = True
+    while changed:
+        changed = False
+        sure_ones = [d for d in found if sure(d)]
+        for d in found:
+            if d.tentative and _word_elsewhere(text, d, sure_ones):
+                d.tentative = False
+                changed = True
+
+
+def _word_elsewhere(text: str, d: Damage, sure_ones: list[Damage]) -> bool:
+    ls = text.rfind("\n", 0, d.start) + 1
+    le = text.find("\n", d.end)
+    le = len(text) if le < 0 else le
+    a, b = d.start, d.end
+    while a > ls and text[a - 1].isalpha():
+        a -= 1
+    while b < le and text[b].isalpha():
+        b += 1
+    word = text[a : d.start] + d.candidates[0] + text[d.end : b]
+    if len(word) < 4 or not all(c.isalpha() for c in word):
+        return False
+    # the text with its sure repairs made, and where the word stands in it
+    pieces, at, shift = [], 0, 0
+    for o in sure_ones:
+        pieces.append(text[at : o.start])
+        pieces.append(o.candidates[0])
+        at = o.end
+        if o.end <= a:
+            shift += len(o.candidates[0]) - (o.end - o.start)
+    pieces.append(text[at:])
+    repaired = "".join(pieces)
+    a, b = a + shift, b + shift  # d itself is not repaired there
+    pattern = re.compile(f"(?<!{_LETTER}){re.escape(word)}(?!{_LETTER})", re.IGNORECASE)
+    return any(m.end() <= a or b <= m.start() for m in pattern.finditer(repaired))

@@ -33,7 +33,9 @@ Damage is found by structure, not by statistics over the whole text.
    shows that code page's damage plainly elsewhere). Runs of U+FFFD on such a line join the
    report without a candidate. Even one damaged character stands on its own when it is a
    whole emoji (``馃帳`` 🎤), a symbol with U+FE0F (``鈻讹笍`` ▶️), an ideograph between two
-   letters of one Latin word (``W眉rzburg``, ``conf矇rence``), or a *sign*: a character that
+   letters of one Latin word (``W眉rzburg``, ``conf矇rence``; its repair is only *tentative*,
+   never a safe fix, unless the line holds more such damage or the text has the repaired word
+   elsewhere, since ``Python没Go`` is also mixed Chinese and English), or a *sign*: a character that
    real text does not use and that is the first two bytes of a UTF-8 symbol or emoji, all
    that ``errors="ignore"`` left of it (``Forbes鈥 50``, ``馃 Speakers``; no repair).
 6. Big5 with ``errors="ignore"`` leaves rows of valid characters that no parse explains;
@@ -654,6 +656,8 @@ class _Span:
     lost_only: bool = False  # a run of U+FFFD with nothing left to decode
     cjk: bool = False  # decodes to CJK characters
     evidence: float = 0.0  # the score without the credit for U+FFFD (which any code page explains)
+    tentative: bool = False  # a damaged character or two inside a Latin word and nothing else:
+    # reported, but repaired safely only with the evidence _confirmed and mojibake._confirm look for
 
 
 _SIGN = 6.0  # a sign character (see _signs) whose last bytes were lost: _SOLO with two bytes lost
@@ -718,7 +722,7 @@ def _score(key: str, token: str, p: _Parse, t0: int, after: int | None, text: st
     scripts: set[str] = set()
     multibyte = 0
     lost_leads = 0
-    signed = standalone = False  # evidence that stands even in a span of one damaged character
+    signed = standalone = inword = False  # evidence that stands even in a span of one damaged character
     # (signed: a sign character lost its last bytes; standalone: a whole emoji, an emoji
     # presentation sequence or a letter inside a Latin word)
     for idx, slot in enumerate(slots):
@@ -805,9 +809,13 @@ def _score(key: str, token: str, p: _Parse, t0: int, after: int | None, text: st
             # kana and hangul are never taken: particles do stand between words ("XMLかJSON")
             score += 1.5
             standalone = True
+            # one or two such characters are also what mixed Chinese and English looks like
+            # ("Python没Go", "Java默默Go", a table cell, a short heading): enough to report, not
+            # to repair unseen
+            inword = p.end - p.start <= 2
     weak = multibyte < 2 and "\ufffd" not in damaged and not (signed or standalone)
     return _Span(key, t0 + p.start, t0 + p.end, p, score, chars, weak, cjk="cjk" in scripts,
-                 evidence=score - fffd)
+                 evidence=score - fffd, tentative=inword)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1081,6 +1089,9 @@ def find(text: str) -> list[Damage]:
                 if not any(m.start() < e and b < m.end() for b, e in taken):
                     taken.append((m.start(), m.end()))
                     keep.append(_Span(best_fam, m.start(), m.end(), _Parse(0, 0, []), 0.0, [], True, lost_only=True))
+    for s in keep:
+        if s.tentative:
+            s.tentative = not _confirmed(s, keep, text)
     # errors="ignore" shows where a character lost bytes without a U+FFFD
     dropped = {s.key for s in keep if any(sl.inserted or sl.truncated for sl in s.parse.slots)}
     keep.sort(key=lambda s: s.start)
@@ -1091,6 +1102,17 @@ def find(text: str) -> list[Damage]:
         out.extend(d for d in _big5_residue(text) if not any(d.start < e and b < d.end for b, e in taken))
     out.sort(key=lambda d: d.start)
     return out
+
+
+def _confirmed(s: _Span, keep: list[_Span], text: str) -> bool:
+    """Evidence for a lone damaged character inside a Latin word (see _score) that does not come
+    from the character itself: more damage of its code page on its line. (The repaired word
+    written elsewhere in the text is the other evidence: ``find_damage`` looks for it, since
+    the word may come out of another detector's repair.)"""
+    ls = text.rfind("\n", 0, s.start) + 1
+    le = text.find("\n", s.end)
+    le = len(text) if le < 0 else le
+    return any(o is not s and o.key == s.key and not o.lost_only and ls <= o.start and o.end <= le for o in keep)
 
 
 # Big5 with errors="ignore" drops every byte it cannot pair, so what is left of UTF-8 text is
@@ -1229,8 +1251,10 @@ def _to_damage(s: _Span, text: str, ignore_seen: bool = False) -> list[Damage]:
         model, encoding = _naming(s.key, ok)
         notes = [f"decoded as {', '.join(sorted({v.label for v, _ in ok}))} "
                  f"({' or '.join(sorted({m for _, m in ok}))})"]
+        if s.tentative:
+            notes.append("inside a Latin word, with no other damage on its line: real Chinese can look the same")
         return [Damage(s.start, s.end, damaged, [cand], model, lossy=bool(loss), verified=True,
-                       notes=notes, encoding=encoding, loss=loss)]
+                       notes=notes, encoding=encoding, loss=loss, tentative=s.tentative)]
     if len(good) > 1:
         note = "several readings fit: " + ", ".join(sorted(good)[:8])
     elif not exact and good:
