@@ -60,9 +60,13 @@ def cli() -> None:
 @click.option("--diff-base", metavar="REF", help="Only check files changed since this git ref (and uncommitted or untracked ones).")
 @click.option("--check-links/--no-check-links", default=None,
               help="Request every http(s) link and report broken ones (default: setting `check-links`, off).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the content cache.")
+@click.option("--cache-dir", metavar="PATH", help="Folder of the content cache (default: setting `cache-dir`, "
+              "else .talklint_cache beside the config file or in the current folder).")
 def check(paths, select, extend_select, ignore, exclude, force_exclude, output_format, output_file,
           stdin_filename, config_file, jobs, exit_zero, quiet, statistics, color, progress,
-          fix, unsafe_fixes, diff, show_fixes, exit_non_zero_on_fix, diff_base, check_links) -> None:
+          fix, unsafe_fixes, diff, show_fixes, exit_non_zero_on_fix, diff_base, check_links,
+          no_cache, cache_dir) -> None:
     """Check markdown talk and event pages (folders are walked; `-` reads stdin)."""
     from .config import ConfigError, discover
     from .declarative import PackError
@@ -107,8 +111,9 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
         except GitError as exc:
             raise ToolError(str(exc)) from None
 
+    cache = None if no_cache or files == ["-"] else _open_cache(linter, config, cache_dir, not diff_base)
     if diff:
-        return _run_diff(linter, files, stdin_filename, jobs, fix_mode)
+        return _run_diff(linter, files, stdin_filename, jobs, fix_mode, cache)
     # With --fix on stdin the fixed text goes to stdout, so the report goes to stderr.
     out = open(output_file, "w", encoding="utf-8") if output_file else (
         sys.stderr if fix and from_stdin else sys.stdout)
@@ -130,7 +135,7 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
         # are reported after every file's own, and after fixes, which they point into.
         # --diff-base checks a slice of the site: cross-file rules would judge the whole from it.
         project = ProjectPass(linter) if linter.project_rules and not diff_base else None
-        results = _results(linter, files, stdin_filename, jobs, fix_mode, project is not None)
+        results = _results(linter, files, stdin_filename, jobs, fix_mode, project is not None, cache)
         with _Progress(len(files), show_progress) as bar:
             for result in results:
                 summary.add(result.findings, policy.applies,
@@ -155,6 +160,7 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
                             had_findings=result.path in project.reported)
                 reporter.cross_file(result.path, result.findings)
             errors += project.errors
+        _save_cache(cache)
         reporter.finish(summary)
     finally:
         if out not in (sys.stdout, sys.stderr):
@@ -179,11 +185,25 @@ def _show_fixes(result, err: bool) -> None:
         click.echo(f"  {n:>4} × {code} [{name}]", err=err)
 
 
-def _run_diff(linter, files, stdin_filename, jobs, fix_mode) -> None:
+def _open_cache(linter, config, cache_dir, project):
+    """The content cache of this run; the cross-file pass has its own entries, since it changes
+    which suppressions a file's own pass may call unused."""
+    from .cache import cache_folder, open_cache
+
+    return open_cache(linter, cache_folder(config, cache_dir), project and bool(linter.project_rules))
+
+
+def _save_cache(cache) -> None:
+    problem = cache.save() if cache is not None else None
+    if problem:
+        click.echo(f"talklint: warning: {problem}", err=True)
+
+
+def _run_diff(linter, files, stdin_filename, jobs, fix_mode, cache=None) -> None:
     """--diff: print what --fix would change; exit 1 if anything, 0 if nothing."""
     would_fix = 0
     changed_files = 0
-    for result in _results(linter, files, stdin_filename, jobs, fix_mode):
+    for result in _results(linter, files, stdin_filename, jobs, fix_mode, cache=cache):
         if result.fixed_text is not None and result.applied:
             from .engine import unified_diff
 
@@ -197,7 +217,7 @@ def _run_diff(linter, files, stdin_filename, jobs, fix_mode) -> None:
     sys.exit(EXIT_FINDINGS if changed_files else EXIT_CLEAN)
 
 
-def _results(linter, files, stdin_filename, jobs, fix_mode=None, project=False):
+def _results(linter, files, stdin_filename, jobs, fix_mode=None, project=False, cache=None):
     from .engine import lint_paths
 
     if "-" in files:
@@ -213,7 +233,7 @@ def _results(linter, files, stdin_filename, jobs, fix_mode=None, project=False):
             f.path = result.path
         yield result
         files = [f for f in files if f != "-"]
-    yield from lint_paths(linter, files, jobs, fix_mode, project)
+    yield from lint_paths(linter, files, jobs, fix_mode, project, cache)
 
 
 def _isatty(stream) -> bool:

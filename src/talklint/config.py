@@ -135,6 +135,9 @@ class Settings(BaseModel):
     check_links: bool = Field(
         default=False, description="Request every http(s) link after the per-file pass (`--check-links`); "
         "never on by default (docs/online-links.md).")
+    cache_dir: str | None = Field(
+        default=None, description="Folder of the content cache (relative to the config file); "
+        "default: `.talklint_cache` beside the config file, else in the current folder.")
     link_check: LinkCheckSettings = Field(
         default_factory=LinkCheckSettings, description="How links are checked online: `[tool.talklint.link-check]`.")
     timezones: TimezoneSettings = Field(

@@ -7,18 +7,23 @@ what is reported.
 After all files, the cross-file pass (:class:`ProjectPass`) hands what the cross-file rules
 collected from each file to their ``finish`` and decides on their findings the same way
 (see :mod:`talklint.project`).
+
+With a content cache (:mod:`talklint.cache`), :func:`lint_paths` answers unchanged files from
+it in the parent process and sends only the others to the workers.
 """
 
 from __future__ import annotations
 
+import collections
 import os
 import sys
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from . import suppressions
+from . import probes, suppressions
 from .config import Config, ConfigError, Settings
 from .document import parse
 from .finding import Finding, Severity
@@ -29,6 +34,7 @@ from .selection import PerFileIgnores, check_selectors, enabled_codes, matches_a
 from .source import Source
 
 if TYPE_CHECKING:
+    from .cache import ContentCache
     from .fixer import FixPolicy
 
 STDIN = "-"
@@ -66,6 +72,12 @@ class FileResult:
     note: str | None = None  # something the user should know (not an error)
     summary: FileSummary | None = None  # what the cross-file rules collected (project runs)
     late: bool = False  # cross-file findings, reported after every file
+    # For the content cache: the file's stat taken before reading it, when, its content hash,
+    # and what the analysis read besides the file (:mod:`talklint.probes`).
+    stamp: tuple | None = None
+    checked_ns: int = 0
+    digest: str | None = None
+    probes: list = field(default_factory=list)
 
 
 class Linter:
@@ -213,9 +225,16 @@ class Linter:
         kept.sort(key=lambda f: f.sort_key)
         return kept
 
-    def lint_path(self, path: str, fix: FixMode | None = None, project: bool = False) -> FileResult:
-        """Lint (and fix) one file; in a project run, also collect for the cross-file rules."""
+    def lint_path(self, path: str, fix: FixMode | None = None, project: bool = False,
+                  for_cache: bool = False) -> FileResult:
+        """Lint (and fix) one file; in a project run, also collect for the cross-file rules.
+
+        ``for_cache``: also return what the content cache keeps (plain lint only)."""
+        from .cache import content_digest, file_stamp
+
         try:
+            checked_ns = time.time_ns()
+            stamp = file_stamp(os.stat(path))  # before reading: a later change shows as a new stamp
             raw = Path(path).read_bytes()
         except OSError as exc:
             reason = exc.strerror or str(exc)
@@ -226,8 +245,13 @@ class Linter:
             return FileResult(path, self._decide([finding], path, Source.from_text(path, ""), None)[0])
         source = Source.from_bytes(path, raw)
         if fix is None or source.binary:
-            findings, summary = self.analyse(source, path, project)
-            return FileResult(path, findings, source, summary=summary)
+            if not for_cache:
+                findings, summary = self.analyse(source, path, project)
+                return FileResult(path, findings, source, summary=summary)
+            with probes.recording() as read:
+                findings, summary = self.analyse(source, path, project)
+            return FileResult(path, findings, source, summary=summary, stamp=stamp, checked_ns=checked_ns,
+                              digest=content_digest(raw), probes=read)
         return self.fix_file(source, path, fix, project)
 
     def fix_file(self, source: Source, path: str, mode: FixMode, project: bool = False) -> FileResult:
@@ -312,23 +336,34 @@ def unified_diff(path: str, before: str, after: str) -> str:
 
 # -- many files -------------------------------------------------------------------------------
 
+@dataclass
+class _Job:
+    """What every worker needs besides its share of the paths."""
+
+    fix: FixMode | None
+    project: bool
+    for_cache: bool
+
+
 _worker_linter: Linter | None = None
+_worker_job: _Job | None = None
 
 
-_worker_fix: FixMode | None = None
-_worker_project = False
+def _init_worker(linter: Linter | None, config: Config, overrides: Overrides, job: _Job) -> None:
+    """A forked worker inherits the parent's linter (rules built, data loaded); a spawned one
+    builds its own."""
+    global _worker_linter, _worker_job
+    _worker_linter = linter or Linter(config, overrides)
+    _worker_job = job
 
 
-def _init_worker(config: Config, overrides: Overrides, fix: FixMode | None, project: bool) -> None:
-    global _worker_linter, _worker_fix, _worker_project
-    _worker_linter = Linter(config, overrides)
-    _worker_fix = fix
-    _worker_project = project
+def _lint_chunk(paths: list[str]) -> list[FileResult]:
+    assert _worker_linter is not None and _worker_job is not None
+    return [_lint_one(_worker_linter, p, _worker_job) for p in paths]
 
 
-def _lint_in_worker(path: str) -> FileResult:
-    assert _worker_linter is not None
-    result = _worker_linter.lint_path(path, _worker_fix, _worker_project)
+def _lint_one(linter: Linter, path: str, job: _Job) -> FileResult:
+    result = linter.lint_path(path, job.fix, job.project, job.for_cache)
     result.source = None  # do not ship the text back to the parent
     return result
 
@@ -341,29 +376,61 @@ def default_jobs() -> int:
 
 
 def lint_paths(linter: Linter, paths: Iterable[str], jobs: int | None = None,
-               fix: FixMode | None = None, project: bool = False) -> Iterator[FileResult]:
+               fix: FixMode | None = None, project: bool = False,
+               cache: "ContentCache | None" = None) -> Iterator[FileResult]:
     """Lint (and fix) files, yielding results in the order of ``paths`` as each is ready.
 
     With ``project``, each result carries what the cross-file rules collected from its file
-    (feed the results to a :class:`ProjectPass`)."""
+    (feed the results to a :class:`ProjectPass`). With ``cache``, unchanged files are answered
+    from it and what plain lints find is stored in it (the caller saves it)."""
     paths = list(paths)
-    jobs = jobs or default_jobs()
+    hits = [_from_cache(cache, p, fix) for p in paths] if cache is not None else [None] * len(paths)
+    job = _Job(fix, project, for_cache=cache is not None and fix is None)
+    fresh = _lint_many(linter, [p for p, hit in zip(paths, hits) if hit is None], jobs or default_jobs(), job)
+    for hit in hits:
+        if hit is not None:
+            yield hit
+            continue
+        result = next(fresh)
+        if job.for_cache:
+            cache.store(result)  # type: ignore[union-attr]
+        yield result
+
+
+def _from_cache(cache: "ContentCache", path: str, fix: FixMode | None) -> FileResult | None:
+    """The cached result of ``path``, if it can be reused. A file that --fix would rewrite is
+    linted again: its fixes must be computed from its text."""
+    entry = cache.lookup(path)
+    if entry is None or (fix is not None and any(fix.policy.applies(f) for f in entry.findings)):
+        return None
+    return FileResult(path, entry.findings, summary=entry.summary)
+
+
+def _lint_many(linter: Linter, paths: list[str], jobs: int, job: _Job) -> Iterator[FileResult]:
+    """Results in the order of ``paths``; workers take chunks of paths, and at most a few
+    chunks per worker are in flight, so memory stays bounded whatever the number of files."""
     if jobs <= 1 or len(paths) < 8:
         for p in paths:
-            result = linter.lint_path(p, fix, project)
-            result.source = None
-            yield result
+            yield _lint_one(linter, p, job)
         return
     import concurrent.futures
     import multiprocessing
 
-    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    chunk = max(1, min(64, len(paths) // (jobs * 8) or 1))
+    fork = sys.platform.startswith("linux")
+    ctx = multiprocessing.get_context("fork" if fork else "spawn")
+    size = max(1, min(32, len(paths) // (jobs * 8) or 1))
+    chunks = (paths[i:i + size] for i in range(0, len(paths), size))
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-        initargs=(linter.config, linter.overrides, fix, project),
+        initargs=(linter if fork else None, linter.config, linter.overrides, job),
     ) as pool:
-        yield from pool.map(_lint_in_worker, paths, chunksize=chunk)
+        pending: collections.deque = collections.deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_lint_chunk, chunk))
+            if len(pending) >= jobs * 4:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
 
 # -- the cross-file pass -----------------------------------------------------------------------

@@ -26,24 +26,43 @@ class FileSelector:
         self.respect_gitignore = s.respect_gitignore
         self.force_exclude = s.force_exclude if force_exclude is None else force_exclude
         self._gitignores: dict[Path, pathspec.PathSpec | None] = {}
+        # Walking lists thousands of files in a few folders: resolve each folder once.
+        self._real_dirs: dict[Path, Path] = {}
+        self._git_dirs: dict[Path, bool] = {}
+        self._chains: dict[Path, list[tuple[str, pathspec.PathSpec]]] = {}
 
     # -- matching ---------------------------------------------------------------------------
 
-    def _rel(self, path: Path) -> str | None:
+    def _resolve(self, path: Path) -> Path:
+        """``path.resolve()``, resolving the folder once for all the files in it."""
+        if path.is_symlink() or path.name in ("", ".", ".."):
+            return path.resolve()
+        parent = path.parent
+        if parent not in self._real_dirs:
+            self._real_dirs[parent] = parent.resolve()
+        return self._real_dirs[parent] / path.name
+
+    def _rel(self, real: Path) -> str | None:
         try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except (ValueError, OSError):
+            return real.relative_to(self.root).as_posix()
+        except ValueError:
             return None
 
+    def _has_git(self, folder: Path) -> bool:
+        if folder not in self._git_dirs:
+            self._git_dirs[folder] = (folder / ".git").exists()
+        return self._git_dirs[folder]
+
     def is_excluded(self, path: Path, is_dir: bool) -> bool:
-        rel = self._rel(path)
+        real = self._resolve(path)
+        rel = self._rel(real)
         candidates = [rel] if rel is not None else []
         candidates.append(path.as_posix())
         for c in candidates:
             c = c + "/" if is_dir and not c.endswith("/") else c
             if self.exclude.match_file(c):
                 return True
-        return self.respect_gitignore and self._gitignored(path, is_dir)
+        return self.respect_gitignore and self._gitignored(real, is_dir)
 
     def _gitignore_spec(self, folder: Path) -> pathspec.PathSpec | None:
         if folder not in self._gitignores:
@@ -58,16 +77,26 @@ class FileSelector:
         return self._gitignores[folder]
 
     def _gitignored(self, path: Path, is_dir: bool) -> bool:
-        path = path.resolve()
-        for folder in path.parents:
-            spec = self._gitignore_spec(folder)
-            if spec is not None:
-                rel = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
-                if spec.match_file(rel):
-                    return True
-            if (folder / ".git").exists() or folder == self.root:
-                break
+        text = path.as_posix()
+        for prefix, spec in self._gitignore_chain(path.parent):
+            if spec.match_file(text[len(prefix):] + ("/" if is_dir else "")):
+                return True
         return False
+
+    def _gitignore_chain(self, folder: Path) -> list[tuple[str, pathspec.PathSpec]]:
+        """The .gitignore files that apply in ``folder`` (up to the repository or the config
+        root), each with the folder prefix its patterns are relative to; once per folder."""
+        if folder not in self._chains:
+            chain = []
+            for above in (folder, *folder.parents):
+                spec = self._gitignore_spec(above)
+                if spec is not None:
+                    prefix = above.as_posix()
+                    chain.append((prefix if prefix.endswith("/") else prefix + "/", spec))
+                if above == self.root or self._has_git(above):
+                    break
+            self._chains[folder] = chain
+        return self._chains[folder]
 
     def wanted_extension(self, path: Path) -> bool:
         return path.suffix.lower().lstrip(".") in self.extensions

@@ -14,17 +14,22 @@
   not reported either, since the real project may well hold it.
 * Folders are listed once per run (:class:`RunCache`, kept per :class:`~talklint.config.Config`
   object, so each worker process has its own), however many pages point into them.
+* Every read of the file system is recorded as a probe (:mod:`talklint.probes`), memo or not,
+  so that a cached result is reused only while the disk still reads the same.
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
 import os
 import re
 import unicodedata
 import weakref
 from dataclasses import dataclass, field
 from urllib.parse import unquote
+
+from . import probes
 
 GENERATORS = ("github", "hugo", "jekyll", "eleventy", "astro")
 
@@ -112,6 +117,42 @@ def fold(name: str) -> str:
 class Listing:
     names: dict[str, bool]  # name → is a folder
     folded: dict[str, list[str]]
+    digest: str = ""  # of the names and kinds: what a probe compares
+
+
+def _scan(folder: str) -> dict[str, bool] | None:
+    try:
+        with os.scandir(folder) as entries:
+            names = {}
+            for entry in entries:
+                try:
+                    names[entry.name] = entry.is_dir()
+                except OSError:
+                    names[entry.name] = False
+    except OSError:
+        return None
+    return names
+
+
+def _listing_digest(names: dict[str, bool] | None) -> str | None:
+    if names is None:
+        return None
+    text = "\0".join(f"{'d' if is_dir else 'f'}{name}" for name, is_dir in sorted(names.items()))
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+@probes.validator("listing")
+def _listing_now(folder: str) -> str | None:
+    return _listing_digest(_scan(folder))
+
+
+def _listing_of(names: dict[str, bool] | None) -> Listing | None:
+    if names is None:
+        return None
+    folded: dict[str, list[str]] = {}
+    for name in sorted(names):
+        folded.setdefault(fold(name), []).append(name)
+    return Listing(names, folded, _listing_digest(names))
 
 
 class RunCache:
@@ -123,25 +164,10 @@ class RunCache:
         self.anchors: dict[tuple[str, str], object] = {}
 
     def listing(self, folder: str) -> Listing | None:
-        if folder in self.listings:
-            return self.listings[folder]
-        listing = None
-        try:
-            with os.scandir(folder) as entries:
-                names = {}
-                for entry in entries:
-                    try:
-                        names[entry.name] = entry.is_dir()
-                    except OSError:
-                        names[entry.name] = False
-        except OSError:
-            names = None
-        if names is not None:
-            folded: dict[str, list[str]] = {}
-            for name in sorted(names):
-                folded.setdefault(fold(name), []).append(name)
-            listing = Listing(names, folded)
-        self.listings[folder] = listing
+        if folder not in self.listings:
+            self.listings[folder] = _listing_of(_scan(folder))
+        listing = self.listings[folder]
+        probes.record("listing", folder, listing.digest if listing is not None else None)
         return listing
 
 
@@ -237,7 +263,15 @@ class Site:
 
 
 def _realdir(path: str) -> str:
-    return os.path.realpath(os.path.abspath(path))
+    absolute = os.path.abspath(path)
+    real = os.path.realpath(absolute)
+    probes.record("realpath", absolute, real)  # a symlink may come to point elsewhere
+    return real
+
+
+@probes.validator("realpath")
+def _realpath_now(path: str) -> str:
+    return os.path.realpath(path)
 
 
 def project_root(config: object, page_dir: str, cache: RunCache) -> tuple[str, bool]:
@@ -247,8 +281,16 @@ def project_root(config: object, page_dir: str, cache: RunCache) -> tuple[str, b
         root = _realdir(os.fspath(config.root))  # type: ignore[attr-defined]
         if inside(page_dir, root):
             return root, True
-    if page_dir in cache.roots:
-        return cache.roots[page_dir]
+    if page_dir not in cache.roots:
+        cache.roots[page_dir] = _git_root(page_dir)
+    probes.record("git-root", page_dir, cache.roots[page_dir])
+    return cache.roots[page_dir]
+
+
+@probes.validator("git-root")
+def _git_root(page_dir: str) -> tuple[str, bool]:
+    """(root, known) from the closest folder above ``page_dir`` that holds ``.git``, else
+    from the current folder (part of the content cache's key)."""
     root = None
     probe = page_dir
     while True:
@@ -261,11 +303,42 @@ def project_root(config: object, page_dir: str, cache: RunCache) -> tuple[str, b
         probe = parent
     known = True
     if root is None:
-        cwd = _realdir(os.getcwd())
+        cwd = os.path.realpath(os.getcwd())
         known = inside(page_dir, cwd)
         root = cwd if known else page_dir
-    cache.roots[page_dir] = (root, known)
     return root, known
+
+
+def real_path(path: str) -> str:
+    """The path with symlinks resolved, as a probe."""
+    return _realdir(path)
+
+
+def read_small(path: str, limit: int) -> bytes | None:
+    """The bytes of a file other than the page (a linked page), as a probe; None when it is
+    unreadable or larger than ``limit``."""
+    data = _read_small(path, limit)
+    probes.record("bytes", (path, limit), _digest(data))
+    return data
+
+
+def _read_small(path: str, limit: int) -> bytes | None:
+    try:
+        if os.path.getsize(path) > limit:
+            return None
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _digest(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@probes.validator("bytes")
+def _bytes_now(key: tuple[str, int]) -> str | None:
+    return _digest(_read_small(*key))
 
 
 def page_folder(path: str) -> str | None:
@@ -277,12 +350,12 @@ def page_folder(path: str) -> str | None:
 
 def site_for(ctx) -> tuple[Site, str] | None:
     """(Site, the page's folder) for a rule context; None when the page has no location."""
-    folder = page_folder(ctx.path)
-    if folder is None:
-        return None
     cached = ctx.shared.get("paths.site")
     if cached is not None:
         return cached
+    folder = page_folder(ctx.path)
+    if folder is None:
+        return None
     config = ctx.config
     cache = run_cache(config)
     root, known = project_root(config, folder, cache)
@@ -292,12 +365,23 @@ def site_for(ctx) -> tuple[Site, str] | None:
     statics = []
     for entry in configured:
         real = _realdir(os.path.join(base, entry))
-        if os.path.isdir(real):
+        if _isdir(real):
             statics.append(real)
     generator = getattr(settings, "site_generator", "github") or "github"
     result = (Site(root, known, statics, generator, cache), folder)
     ctx.shared["paths.site"] = result
     return result
+
+
+@probes.validator("isdir")
+def _isdir_now(path: str) -> bool:
+    return os.path.isdir(path)
+
+
+def _isdir(path: str) -> bool:
+    found = _isdir_now(path)
+    probes.record("isdir", path, found)
+    return found
 
 
 def best(lookups: list[Lookup]) -> Lookup:

@@ -75,6 +75,8 @@ class PerFileIgnores:
             self.entries.append((pathspec.GitIgnoreSpec.from_lines([glob]), selectors))
 
     def selectors_for(self, path: str) -> list[str]:
+        if not self.entries:  # resolving the path costs a system call per folder in it
+            return []
         rel = relative_posix(path, self.root)
         out: list[str] = []
         for spec, selectors in self.entries:

@@ -15,11 +15,11 @@ project are TL402 and TL403 (module ``images``).
 from __future__ import annotations
 
 import difflib
-import os
 
+from .. import probes
 from ..document import parse
 from ..finding import Severity
-from ..paths import MAX_MARKDOWN_BYTES, Status, inside, percent_decode, site_for
+from ..paths import MAX_MARKDOWN_BYTES, Status, inside, percent_decode, read_small, real_path, site_for
 from ..references import PAGE_EXTENSIONS, collect, extension, looked_in, resolved, shown
 from ..rule import Rule
 from ..slugs import anchors
@@ -179,21 +179,20 @@ def _linked_page(found) -> str | None:
 def _page_anchors(site, path: str) -> set[str] | None:
     """Anchors of another page, parsed once per run; None when it is not read (outside the
     project once symlinks are followed, too large, unreadable)."""
-    key = (path, site.generator)
-    if key in site.cache.anchors:
-        return site.cache.anchors[key]  # type: ignore[return-value]
-    ids = None
-    real = os.path.realpath(path)
-    try:
-        if inside(real, site.root) and os.path.getsize(real) <= MAX_MARKDOWN_BYTES:
-            with open(real, "rb") as handle:
-                source = Source.from_bytes(path, handle.read())
-            if not source.binary:
-                ids = {percent_decode(a) for a in anchors(parse(source), site.generator)}
-    except OSError:
-        ids = None
-    site.cache.anchors[key] = ids
-    return ids
+    return probes.remembered(site.cache.anchors, (path, site.generator), lambda: _read_anchors(site, path))
+
+
+def _read_anchors(site, path: str) -> set[str] | None:
+    real = real_path(path)
+    if not inside(real, site.root):
+        return None
+    data = read_small(real, MAX_MARKDOWN_BYTES)
+    if data is None:
+        return None
+    source = Source.from_bytes(path, data)
+    if source.binary:
+        return None
+    return {percent_decode(a) for a in anchors(parse(source), site.generator)}
 
 
 RULES = [MissingLocalFile, MissingAnchor]

@@ -213,8 +213,17 @@ class DictionaryError(ValueError):
     """A misspelling file that cannot be read; the message names the file and the line."""
 
 
+_PLAIN_LINE = r"(?:#[^\n]*|[a-z]+(?:,[^\s,]+)+)?"
+_PLAIN_DICTIONARY = re.compile(rf"(?:{_PLAIN_LINE}\n)*{_PLAIN_LINE}")
+
+
 def parse_dictionary(text: str, where: str) -> dict[str, tuple[str, ...]]:
     """``misspelling,correction[,correction…]`` lines; ``#`` starts a comment line."""
+    if _PLAIN_DICTIONARY.fullmatch(text):
+        # The shipped list (94,000 lines) is plain: read without stripping and checking each
+        # line, which took half of the start-up time of a one-file run.
+        return {wrong: tuple(rest.split(",")) for wrong, _, rest in
+                (line.partition(",") for line in text.split("\n") if line and line[0] != "#")}
     out: dict[str, tuple[str, ...]] = {}
     for n, line in enumerate(text.splitlines(), 1):
         line = line.strip()

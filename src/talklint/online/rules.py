@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from .. import probes
 from ..finding import Applicability, Edit, Finding, Fix, Severity
 from ..project import Collected, ProjectRule, Site, finding_at
 from ..urls import LinkRef, builtin_hosts, link_refs
@@ -187,9 +188,9 @@ class OnlineRule(ProjectRule):
         settings = _settings(ctx)
         if settings is None:
             return
-        cache = _shared_cache(_cache_dir(ctx, settings), settings.link_check.cache_ttl)
+        folder = _cache_dir(ctx, settings)
         for occ in occurrences(ctx, settings):
-            outcome = cache.get(occ.request)
+            outcome = _cached_outcome(folder, settings.link_check.cache_ttl, occ.request)
             verdict = judge(outcome) if outcome is not None else None
             if verdict is not None and verdict.code == self.code:
                 yield make_finding(verdict, occ)
@@ -200,8 +201,9 @@ class OnlineRule(ProjectRule):
         if settings is None or ctx.shared.setdefault("online.collector", self.code) != self.code:
             return None
         folder = _cache_dir(ctx, settings)
-        cache = _shared_cache(folder, settings.link_check.cache_ttl)
-        todo = tuple(o for o in occurrences(ctx, settings) if not _answered_per_file(cache, o))
+        ttl = settings.link_check.cache_ttl
+        todo = tuple(o for o in occurrences(ctx, settings)
+                     if not _answered_per_file(_cached_outcome(folder, ttl, o.request)))
         return Payload(settings.link_check, folder, todo) if todo else None
 
     def finish(self, pages: list[Collected]) -> Iterable[Finding]:
@@ -210,10 +212,24 @@ class OnlineRule(ProjectRule):
         return run_online(pages)
 
 
-def _answered_per_file(cache: LinkCache, occ: Occurrence) -> bool:
-    """Whether the per-file pass reported on ``occ`` from the cache (an online rule's verdict,
-    or none at all); a cached TL425 verdict is the cross-file pass's to report."""
-    outcome = cache.get(occ.request)
+def _cached_outcome(folder: str | None, ttl: float, url: str) -> Outcome | None:
+    """The link cache's answer for ``url``, as a probe: a file's per-file findings hold only
+    while the link cache answers the same (entries expire, new ones are added)."""
+    outcome = _shared_cache(folder, ttl).get(url)
+    probes.record("link", (folder, ttl, url), outcome.to_dict() if outcome is not None else None)
+    return outcome
+
+
+@probes.validator("link")
+def _cached_answer_now(key: tuple[str | None, float, str]) -> dict | None:
+    folder, ttl, url = key
+    outcome = _shared_cache(folder, ttl).get(url)
+    return outcome.to_dict() if outcome is not None else None
+
+
+def _answered_per_file(outcome: Outcome | None) -> bool:
+    """Whether the per-file pass reported on an occurrence with this cached ``outcome`` (an
+    online rule's verdict, or none at all); a cached TL425 verdict is the cross-file pass's."""
     if outcome is None:
         return False
     verdict = judge(outcome)
