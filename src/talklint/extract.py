@@ -23,6 +23,7 @@ import yaml
 
 from . import when
 from .document import Span
+from .yamlfile import load_data
 from .facts import (CANONICAL, DURATION, HELD, MENTIONED, PUBLISHED, SPEAKERS, TIMED, TIMEZONE,
                     Fact, Facts, Piece)
 
@@ -65,7 +66,7 @@ def _alias_table(data: Any, section: str) -> dict[str, str]:
 def aliases() -> Aliases:
     from .registry import builtin_data_file
 
-    data = yaml.safe_load(builtin_data_file("fields.yaml").read_text(encoding="utf-8"))
+    data = load_data(builtin_data_file("fields.yaml").read_text(encoding="utf-8"))
     return Aliases(_alias_table(data, "front-matter"), _alias_table(data, "body-labels"))
 
 

@@ -22,6 +22,7 @@ from typing import Any, Iterator
 import yaml
 
 from .document import Node, Span
+from .yamlfile import load_data
 
 # -- references ---------------------------------------------------------------------------------
 
@@ -284,7 +285,7 @@ def _hosts_file():
 
 @functools.lru_cache(maxsize=1)
 def builtin_hosts() -> Hosts:
-    data = yaml.safe_load(_hosts_file().read_text(encoding="utf-8")) or {}
+    data = load_data(_hosts_file().read_text(encoding="utf-8")) or {}
     return Hosts(
         https=HostList.of(data.get("https")),
         video=HostList.of(data.get("video")),

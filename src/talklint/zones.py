@@ -32,6 +32,7 @@ from typing import Iterable, Mapping
 
 import yaml
 
+from .yamlfile import load_data
 
 
 @dataclass(frozen=True)
@@ -413,7 +414,7 @@ def read_gazetteer(path: Path) -> Gazetteer:
     """Load a gazetteer file (``zones:`` and ``regions:``, each mapping an IANA zone to a list
     of names). An unknown zone, a name listed twice or a malformed file is an error."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_data(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise GazetteerError(f"{path}: {exc}") from None
     if not isinstance(data, dict) or set(data) - {"zones", "regions"}:

@@ -23,12 +23,12 @@ import re
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..finding import Applicability, Edit, Fix
 from ..prose import excluded_ranges
 from ..rule import NAME_PATTERN, Rule, RuleOptions
+from ..yamlfile import load_data
 
 def _boilerplate_pack_path() -> Path:
     from ..registry import builtin_data_file
@@ -530,7 +530,7 @@ class BoilerplatePack(_Model):
 def load_boilerplate_pack(path: str = str(BOILERPLATE_PACK)) -> BoilerplatePack:
     """The phrase pack, validated (a mistake in it is an error at load time, not mid-run)."""
     with open(path, encoding="utf-8") as fh:
-        return BoilerplatePack.model_validate(yaml.safe_load(fh))
+        return BoilerplatePack.model_validate(load_data(fh.read()))
 
 
 # Markdown around a line's text: block-quote markers, a list marker or bullet glyph, a heading's
