@@ -222,6 +222,14 @@ def test_repeated_word_runs_and_fixes():
     assert apply(text, found) == "It is the end.\nWe will go to the talk.\n"
 
 
+def test_repeated_word_behind_an_invisible_character():
+    # The zero-width space does not separate the words on the page (the fixer's property test
+    # found the second line changed by a repeat that only appeared once TL204 removed it).
+    text = "talk\u200b\ntalk Keynote\nthe\u2060 the end\ntalk\u200btalk\n"
+    found = lint(text, select=("TL240",))
+    assert [(f.line, f.column) for f in found] == [(2, 1), (3, 6)]
+
+
 # -- real pages: every finding of these rules, read and judged real -----------------------------------------
 
 WORD_CODES = ("TL211", "TL212", "TL240")

@@ -487,9 +487,11 @@ these those their our your my his her we you they i if than then when which who
 
 # The backreference matches case-insensitively (re.IGNORECASE), so the regex engine, not Python,
 # finds the candidates; _repeat() then applies the case rules.
+# An invisible character left after the first word (a zero-width space, a word joiner, a BOM)
+# does not separate it from the second one on the page.
 _REPEAT = re.compile(
     r"(?<![\w'’-])([A-Za-z]+)"
-    r"([ \t]+|[ \t]*(?:\r\n|\r|\n)[ \t>]*)"
+    r"([\u200b\u2060\ufeff]*(?:[ \t]+|[ \t]*(?:\r\n|\r|\n)[ \t>]*))"
     r"(\1)(?![\w'’-])", re.IGNORECASE)
 _GAP = r"(?:[ \t]+|[ \t]*(?:\r\n|\r|\n)[ \t>]*)"
 
