@@ -27,13 +27,14 @@ _LINTERS: dict[str, "Linter"] = {}
 
 
 def linter_for(config: "Config | str | os.PathLike | Mapping[str, Any] | None" = None,
-               overrides=None) -> "Linter":
+               overrides=None, registry=None) -> "Linter":
     """The :class:`~talklint.engine.Linter` for a configuration, built once and reused.
 
     ``config`` is None (the defaults), a :class:`~talklint.config.Config`, the path of a
     ``talklint.toml``/``pyproject.toml``, or a mapping of settings as in ``[tool.talklint]``
     (``{"select": ["TL1"], "rules": {...}}``); ``overrides`` are command-line settings
-    (:class:`~talklint.engine.Overrides`). Configuration errors raise
+    (:class:`~talklint.engine.Overrides`); ``registry`` an already loaded rule registry for
+    the same configuration. Configuration errors raise
     :class:`~talklint.config.ConfigError`.
     """
     from pathlib import Path
@@ -50,7 +51,7 @@ def linter_for(config: "Config | str | os.PathLike | Mapping[str, Any] | None" =
     key = f"{config.path}\0{config.settings.model_dump_json()}\0{overrides!r}"
     linter = _LINTERS.get(key)
     if linter is None:
-        linter = _LINTERS[key] = Linter(config, overrides)
+        linter = _LINTERS[key] = Linter(config, overrides, registry)
     return linter
 
 

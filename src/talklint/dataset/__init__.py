@@ -36,8 +36,9 @@ def dataset_linter(config, overrides=None) -> "Linter":
     file_rules = sorted(code for code, rule in linter.registry.rules.items() if rule.reads_files)
     if not file_rules:
         return linter
+    # The same rules, minus those: reuse the registry rather than loading plugins and packs again.
     return linter_for(config, Overrides(select=overrides.select, extend_select=overrides.extend_select,
-                                        ignore=[*overrides.ignore, *file_rules]))
+                                        ignore=[*overrides.ignore, *file_rules]), linter.registry)
 
 
 class DatasetError(Exception):
@@ -137,13 +138,14 @@ def jsonl_row(line: str, where: str, text_column: str, id_column: str | None) ->
         return Row(where, None, f"{where} is not valid JSON: {exc}")
     if not isinstance(record, dict):
         return Row(where, None, f"{where} is a JSON {type(record).__name__}, not an object")
-    row_id = _row_id(record.get(id_column) if id_column else None, where)
+    name = row_id(record.get(id_column) if id_column else None, where)
     if text_column not in record:
-        return Row(row_id, None, f"no {text_column!r} field")
-    return Row(row_id, record[text_column])
+        return Row(name, None, f"no {text_column!r} field")
+    return Row(name, record[text_column])
 
 
-def _row_id(value: Any, fallback: str) -> str:
+def row_id(value: Any, fallback: str) -> str:
+    """A row's id as text; ``fallback`` when the id column is null or empty."""
     if value is None or (isinstance(value, str) and not value):
         return fallback
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
@@ -167,9 +169,9 @@ def _parquet_rows(path: str, text_column: str, id_column: str | None) -> Iterato
     for batch in data.to_batches(columns=columns, batch_size=1024):
         texts = batch.column(text_column).to_pylist()
         ids = batch.column(id_column).to_pylist() if id_column else [None] * len(texts)
-        for value, row_id in zip(texts, ids):
+        for value, key in zip(texts, ids):
             number += 1
-            yield Row(_row_id(row_id, f"row {number}"), value)
+            yield Row(row_id(key, f"row {number}"), value)
 
 
 # -- linting ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Iterator
 
-from . import DatasetError, Row, dataset_format, jsonl_row, lint_row
+from . import DatasetError, Row, dataset_format, jsonl_row, lint_row, row_id
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -64,7 +64,7 @@ def _jsonl_partition(lines: list[str], block: int, text_column: str, id_column: 
 def _frame_partition(frame, text_column: str, id_column: str) -> list[Row]:
     texts = frame[text_column].astype(object).tolist()
     ids = frame[id_column].astype(object).tolist()
-    return [Row(_plain_id(row_id, i), _plain(value)) for i, (value, row_id) in enumerate(zip(texts, ids), 1)]
+    return [Row(row_id(_plain(key), f"row {i}"), _plain(value)) for i, (value, key) in enumerate(zip(texts, ids), 1)]
 
 
 def _plain(value):
@@ -74,13 +74,6 @@ def _plain(value):
     if isinstance(value, float) and value != value:
         return None
     return value
-
-
-def _plain_id(value, index: int) -> str:
-    value = _plain(value)
-    if value is None or value == "":
-        return f"row {index}"
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
 def lint_partition(rows: list[Row], config: "Config", overrides: "Overrides",
