@@ -4,10 +4,14 @@ The benchmark corpus is built reproducibly from the pages in ``benchmarks/corpus
 conference pages, see its README) and ``seeds/``: copy k of every page goes to
 ``<work>/pages/<k>/<original path>``, until there are ``--pages`` pages. Every tool runs as a
 user runs it, in a new process, and is measured by wall time, CPU time (user + system of the
-whole process tree) and peak memory (the largest total RSS of the process tree, sampled).
+whole process tree) and peak memory, sampled every 20 ms over the process tree: the largest
+sum of resident memory (RSS, which counts the pages that forked workers share with their parent
+once per process) and the largest sum of proportional memory (PSS, from ``smaps_rollup``: each
+shared page divided among the processes that share it, so the sum is the memory really used).
 
 talklint runs cold (``--no-cache``: everything linted), warm (a second run over unchanged files
-with the cache), and on one file (the pre-commit case). With ``--others``, markdownlint-cli2
+with the cache), and on one file (the pre-commit case); the short runs (warm, one file) are
+repeated (``--repeat``) and the median shown. With ``--others``, markdownlint-cli2
 (npm) and pymarkdown (PyPI) are installed into ``<work>/tools`` and run on the same corpus.
 
     python benchmarks/speed.py --pages 10000 --others
@@ -65,26 +69,30 @@ def build_corpus(target: Path, n: int) -> tuple[int, int]:
 class Measure:
     wall: float
     cpu: float
-    peak_mb: float
+    peak_mb: float  # sum of RSS
+    peak_pss_mb: float  # sum of PSS
     returncode: int
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Total resident memory of a process and its descendants, from /proc."""
-    total, todo = 0, [pid]
+def _tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) summed over a process and its descendants, from /proc."""
+    rss = pss = 0
+    todo = [pid]
     while todo:
         p = todo.pop()
         try:
-            with open(f"/proc/{p}/status") as f:
+            with open(f"/proc/{p}/smaps_rollup") as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
                     todo.extend(int(c) for c in f.read().split())
         except (OSError, ValueError):
             continue
-    return total
+    return rss, pss
 
 
 def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> Measure:
@@ -92,13 +100,14 @@ def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> Measure:
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, **(env or {})})
-    peak = 0
+    peak = peak_pss = 0
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not stop.is_set():
-            peak = max(peak, _tree_rss_kb(proc.pid))
+            rss, pss = _tree_memory_kb(proc.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             stop.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -109,7 +118,13 @@ def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> Measure:
     sampler.join()
     after = os.times()
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-    return Measure(wall, cpu, peak / 1024, code)
+    return Measure(wall, cpu, peak / 1024, peak_pss / 1024, code)
+
+
+def median_of(runs: int, cmd: list[str], cwd: Path) -> Measure:
+    """The run of median wall time among ``runs`` (short runs vary with the machine's load)."""
+    found = sorted((measure(cmd, cwd) for _ in range(runs)), key=lambda m: m.wall)
+    return found[len(found) // 2]
 
 
 def talklint_cmd(*args: str) -> list[str]:
@@ -141,16 +156,16 @@ def install_others(tools: Path) -> dict[str, list[str]]:
 
 def row(name: str, m: Measure, base: Measure | None = None) -> str:
     ratio = f"{m.wall / base.wall:.2f}" if base else ""
-    return f"| {name} | {m.wall:.2f} | {m.cpu:.2f} | {m.peak_mb:.0f} | {ratio} |"
+    return f"| {name} | {m.wall:.2f} | {m.cpu:.2f} | {m.peak_mb:.0f} | {m.peak_pss_mb:.0f} | {ratio} |"
 
 
-def run(n: int, work: Path, others: dict[str, list[str]]) -> None:
+def run(n: int, work: Path, others: dict[str, list[str]], repeat: int = 5) -> None:
     corpus = work / "pages"
     pages, size = build_corpus(corpus, n)
     one = next(p for p in sorted(corpus.rglob("*.md")))
     print(f"\n### {pages:,} pages, {size / 1e6:.1f} MB\n")
-    print("| run | wall s | CPU s | peak MB | × markdownlint-cli2 wall |")
-    print("|---|---:|---:|---:|---:|")
+    print("| run | wall s | CPU s | peak RSS MB | peak PSS MB | × markdownlint-cli2 wall |")
+    print("|---|---:|---:|---:|---:|---:|")
     results: dict[str, Measure] = {}
     for name, cmd in others.items():
         results[name] = measure(cmd, corpus)
@@ -162,15 +177,16 @@ def run(n: int, work: Path, others: dict[str, list[str]]) -> None:
     results["talklint cold"] = measure(talklint_cmd(*cold_args, "."), corpus)
     if cache:
         measure(talklint_cmd("--cache-dir", str(cache_dir), "."), corpus)  # fill the cache
-        results["talklint warm (cache)"] = measure(talklint_cmd("--cache-dir", str(cache_dir), "."), corpus)
-    results["talklint one file"] = measure(talklint_cmd(*cold_args, str(one.relative_to(corpus))), corpus)
+        results["talklint warm (cache)"] = median_of(repeat, talklint_cmd("--cache-dir", str(cache_dir), "."),
+                                                     corpus)
+    results["talklint one file"] = median_of(repeat, talklint_cmd(*cold_args, str(one.relative_to(corpus))), corpus)
     if base:
-        one_ml = measure(others["markdownlint-cli2 0.24"][:1] + [str(one.relative_to(corpus))], corpus)
+        one_ml = median_of(repeat, others["markdownlint-cli2 0.24"][:1] + [str(one.relative_to(corpus))], corpus)
         results["markdownlint-cli2 one file"] = one_ml
     for name, m in results.items():
         print(row(name, m, base))
-    print(f"\n(peak MB: the largest total resident memory of the process tree; talklint uses "
-          f"{os.cpu_count()} worker processes)")
+    print(f"\n(peak RSS / PSS: the largest sums over the process tree, see the docstring; talklint "
+          f"uses {os.cpu_count()} worker processes)")
 
 
 def main() -> None:
@@ -179,6 +195,8 @@ def main() -> None:
     parser.add_argument("--others", action="store_true", help="also run markdownlint-cli2 and pymarkdown")
     parser.add_argument("--no-pymarkdown", action="store_true", help="with --others: skip pymarkdown (slow)")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="runs of the short measurements (warm, one file), of which the median is shown")
     options = parser.parse_args()
     work = options.work or Path(tempfile.mkdtemp(prefix="talklint-bench-"))
     others = install_others(work / "tools") if options.others else {}
@@ -186,7 +204,7 @@ def main() -> None:
         others.pop("pymarkdown 0.9", None)
     print(f"Machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; {json.dumps(sys.platform)}")
     for n in options.pages:
-        run(n, work, others)
+        run(n, work, others, options.repeat)
     if not options.work:
         shutil.rmtree(work, ignore_errors=True)
 

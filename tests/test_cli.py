@@ -299,3 +299,62 @@ def test_rules_and_explain():
 def test_version_and_help():
     assert run("--version").returncode == 0
     assert run("check", "--help").returncode == 0
+
+
+def test_version_is_the_installed_one():
+    from importlib.metadata import version
+
+    import talklint
+    from talklint import __version__
+
+    assert talklint.__version__ == __version__ == version("talklint")
+    assert run("--version").stdout.decode().strip() == f"talklint, version {__version__}"
+    with pytest.raises(AttributeError):
+        talklint.no_such_thing  # noqa: B018
+
+
+def test_check_dataset_is_loaded_only_when_needed():
+    # `talklint check` does not import the dataset command, yet help lists it, it runs, and a
+    # misspelt command name is still matched against it.
+    code = ("import sys; from talklint.cli import main; sys.argv = ['talklint', 'check', '--no-cache', '-']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('talklint.dataset', 'talklint.online.http'))))")
+    r = subprocess.run([sys.executable, "-c", code], input=b"# Title\n", capture_output=True, timeout=120)
+    assert r.stdout.decode().splitlines()[-1] == "[]"
+    listed = run("--help").stdout.decode()
+    assert "check-dataset" in listed and "Check the pages in a JSONL or Parquet dataset" in listed
+    assert run("check-dataset", "--help").returncode == 0
+    r = run("check-datase")
+    assert r.returncode == 2 and b"Did you mean 'check-dataset'?" in r.stderr
+
+
+def test_collector_is_paused_for_start_up_only(tmp_path, monkeypatch):
+    import gc
+
+    from talklint import cli as cli_module
+    from talklint import engine
+
+    enabled = []
+    real_init, real_lint = engine.Linter.__init__, engine.Linter.lint_path
+
+    def init(self, *args, **kwargs):
+        enabled.append(("build", gc.isenabled()))
+        real_init(self, *args, **kwargs)
+
+    def lint_path(self, *args, **kwargs):
+        enabled.append(("lint", gc.isenabled()))
+        return real_lint(self, *args, **kwargs)
+
+    monkeypatch.setattr(engine.Linter, "__init__", init)
+    monkeypatch.setattr(engine.Linter, "lint_path", lint_path)
+    page = write(tmp_path / "talk.md", "# Talk\n")
+    try:
+        with pytest.raises(SystemExit):
+            cli_module.main(["check", "--no-cache", "--no-progress", str(page)])
+        assert enabled == [("build", False), ("lint", True)] and gc.isenabled()
+        with pytest.raises(SystemExit) as info:  # stops before linting: the collector is back on
+            cli_module.main(["check", "--no-cache", "--select", "TL000", str(page)])
+        assert info.value.code == 2 and gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -196,6 +196,13 @@ ERRORS = [
     ("swap-chain", GOOD_SUB + "    swap: {colour: color, color: hue}\n",
      "rule TL801: swap: the replacement 'color' of 'colour' contains 'color', which the rule "
      "replaces too: map 'colour' straight to the final form, so that fixing once is enough"),
+    # The replacement holds a key only after its white space is folded, or its case.
+    ("swap-chain-spaced", GOOD_SUB + "    swap: {Nodejs Conf: the Node.js  conf, Node.js conf: Node.js Conf}\n",
+     "rule TL801: swap: the replacement 'the Node.js  conf' of 'Nodejs Conf' contains 'Node.js  conf', which "
+     "the rule replaces too: map 'Nodejs Conf' straight to the final form, so that fixing once is enough"),
+    ("swap-chain-folded-case", GOOD_SUB + "    ignore-case: true\n    swap: {colour: COLOR, color: hue}\n",
+     "rule TL801: swap: the replacement 'COLOR' of 'colour' contains 'COLOR', which the rule "
+     "replaces too: map 'colour' straight to the final form, so that fixing once is enough"),
     ("swap-case-clash", GOOD_SUB + "    ignore-case: true\n    swap: {Github: GitHub, github: GitHub}\n",
      "rule TL801: swap: keys 'Github' and 'github' differ only in case, but the rule has ignore-case: true"),
     ("rule-without-code", GOOD_SUB.replace("    code: TL801\n", "") + "    swap: {a: b}\n",
@@ -549,3 +556,15 @@ def test_email_addresses_are_not_prose():
 
     text = "Mail jane.doe+talks@example.co.uk or bob@x.org, not @handle or a@b."
     assert [m.group() for m in EMAIL.finditer(text)] == ["jane.doe+talks@example.co.uk", "bob@x.org"]
+
+
+def test_phrase_regexes_are_compiled_when_a_page_may_match(tmp_path):
+    # Their word boundaries are slow to compile: a page holding none of the literals (the first
+    # words of the phrases) never needs them.
+    pack = write_pack(tmp_path / "p", GOOD_SUB + "    swap: {Github: GitHub}\n").parent
+    linter = Linter(Config(Settings(rule_packs=[str(pack)])), Overrides(select=["TL801"]))
+    [rule] = linter.rules
+    assert linter.lint_text("Nothing to see here.\n", "page.md") == []
+    assert vars(type(rule)).get("_regexes") is None
+    [found] = linter.lint_text("Hosted on Github.\n", "page.md")
+    assert found.message and vars(type(rule))["_regexes"] == phrase_regexes(("Github",))

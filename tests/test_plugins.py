@@ -331,3 +331,16 @@ def test_plugin_reusing_a_builtin_name_is_an_error_naming_both(plugin_envs, tmp_
         "and by XNC001 binary-file (talklint_name_clash_plugin.SameName, "
         "from plugin talklint-name-clash-plugin)"
     )
+
+
+@pytest.mark.parametrize("group", ["talklint.rules", "console_scripts", "pytest11", "no.such.group"])
+def test_entry_points_of_a_group_are_those_importlib_finds(group):
+    # The registry reads the entry points of only the distributions that name the group: the
+    # same entry points, of the same distributions, in the same order as importlib.metadata's.
+    from importlib import metadata
+
+    from talklint.registry import _group_entry_points
+
+    ours, theirs = _group_entry_points(group), list(metadata.entry_points(group=group))
+    assert ours == theirs
+    assert [ep.dist._path for ep in ours] == [ep.dist._path for ep in theirs]

@@ -9,7 +9,7 @@ import pytest
 from talklint.finding import Severity
 from talklint.project import ProjectRule
 from talklint.registry import load_registry, missing_doc_sections
-from talklint.rule import CODE_PATTERN, NAME_PATTERN, RuleOptions
+from talklint.rule import CODE_PATTERN, NAME_PATTERN, RuleOptions, default_options
 
 from oracle import predicate_for
 from test_crossfile import cross_file_findings_by_case
@@ -44,6 +44,15 @@ def test_metadata(rule):
     rule.Options()  # every option has a default
     assert not missing_doc_sections(rule), f"{rule.code}: docstring lacks {missing_doc_sections(rule)}"
     assert rule.one_line() and "\n" not in rule.one_line()
+
+
+@pytest.mark.parametrize("rule", RULES, ids=_ids(RULES))
+def test_default_options_equal_validated_ones(rule):
+    # A rule the config does not mention gets its defaults without pydantic's validator:
+    # the very object that validating no input gives.
+    built, validated = default_options(rule.Options), rule.Options()
+    assert type(built) is type(validated) and built == validated
+    assert built.model_dump() == validated.model_dump() and built.model_fields_set == set()
 
 
 @pytest.mark.parametrize("rule", RULES, ids=_ids(RULES))
@@ -103,3 +112,35 @@ def test_sidecars_belong_to_fixtures():
     for p in FIXTURES.rglob("*"):
         if p.suffix in SIDECARS:
             assert p.with_suffix("").exists(), f"{p} has no fixture"
+
+
+def test_default_options_validate_what_validation_would_catch():
+    # Options whose defaults pydantic would check (or that cannot be built from nothing) are
+    # validated, so a broken plugin's options fail as they always did.
+    from pydantic import Field, ValidationError, model_validator
+
+    class Required(RuleOptions):
+        level: int
+
+    class Checked(RuleOptions):
+        level: int = Field(default="high", validate_default=True)
+
+    class Whole(RuleOptions):
+        level: int = 1
+
+        @model_validator(mode="after")
+        def _positive(self):
+            if self.level > 0:
+                raise ValueError("level must not be positive")
+            return self
+
+    for model in (Required, Checked, Whole):
+        with pytest.raises(ValidationError):
+            default_options(model)
+
+    class Plain(RuleOptions):
+        words: list[str] = Field(default_factory=lambda: ["a"])
+        level: int = 2
+
+    built = default_options(Plain)
+    assert built == Plain() and built.words == ["a"] and built.words is not default_options(Plain).words

@@ -9,12 +9,19 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, Mapping
 
-try:
-    from importlib.metadata import version as _version
 
-    __version__ = _version("talklint")
-except Exception:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+def __getattr__(name: str) -> str:
+    # The version is read from the installed metadata when asked for, not on every import.
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    global __version__
+    try:
+        from importlib.metadata import version as _version
+
+        __version__ = _version("talklint")
+    except Exception:  # pragma: no cover - running from a source tree
+        __version__ = "0.0.0"
+    return __version__
 
 if TYPE_CHECKING:
     from .config import Config

@@ -66,6 +66,8 @@ class Cached:
 
     findings: list
     summary: Any  # FileSummary | None
+    probes: tuple = ()  # what else the findings read (for a run record)
+    digest: str = ""  # the hash of the content the findings are of
 
 
 def file_stamp(st: os.stat_result) -> tuple:
@@ -114,7 +116,7 @@ class ContentCache:
         if entry.seen < self.now - 3600:  # refresh rarely: a save rewrites the whole file
             entry.seen = self.now
             self.dirty = True
-        return Cached(content[0], content[1])
+        return Cached(content[0], content[1], content[2], entry.digest)
 
     def _same_content(self, entry: Entry, st: os.stat_result, checked_ns: int, path: str) -> bool:
         stamp = file_stamp(st)
@@ -238,22 +240,32 @@ def _plugin_versions() -> list:
 
 
 def _code_stamp(linter: "Linter") -> list:
-    """Stats of talklint's own files (code and shipped data: edits in a checkout count) and of
-    the module of every rule class (plugins)."""
+    """Stats of talklint's own files and of the module of every rule class (plugins)."""
+    return own_code_stamp() + [[(m, _stat(Path(m))) for m in plugin_modules(linter)]]
+
+
+def own_code_stamp() -> list:
+    """Stats of talklint's own files: code and shipped data (edits in a checkout count)."""
     import talklint
 
     package = Path(talklint.__file__).resolve().parent
     # Installed, the rule packs and data sit inside the package; in a checkout, beside src/.
     checkout_data = package.parent.parent / "rules"
     roots = [package] + ([checkout_data] if checkout_data.is_dir() else [])
-    stamps = [_tree_stamp(root) for root in roots]
-    modules = sorted({sys.modules[c.__module__].__file__ or "" for c in linter.registry.rules.values()
-                      if c.__module__ in sys.modules and getattr(sys.modules[c.__module__], "__file__", None)})
-    stamps.append([(m, _stat(Path(m))) for m in modules if not m.startswith(str(package))])
-    return stamps
+    return [tree_stamp(root) for root in roots]
 
 
-def _tree_stamp(root: Path) -> list:
+def plugin_modules(linter: "Linter") -> list[str]:
+    """The files of the modules that hold rule classes, outside talklint."""
+    import talklint
+
+    package = str(Path(talklint.__file__).resolve().parent)
+    modules = {sys.modules[c.__module__].__file__ or "" for c in linter.registry.rules.values()
+               if c.__module__ in sys.modules and getattr(sys.modules[c.__module__], "__file__", None)}
+    return sorted(m for m in modules if not m.startswith(package))
+
+
+def tree_stamp(root: Path) -> list:
     out = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -273,22 +285,12 @@ def _stat(path: Path) -> tuple | None:
 
 
 def _named_files(config) -> list:
-    """Stats of the files the configuration names (rule packs, kind files, rule options such as
-    a misspelling rule's `extend-files`): editing one changes what is found."""
-    root = Path(config.root)
-    settings = config.settings
-    named = [*settings.rule_packs, *settings.kind_files]
-    for options in settings.rules.values():
-        named += [v for value in options.values() for v in (value if isinstance(value, list) else [value])
-                  if isinstance(v, str)]
+    """Stats of the files the configuration names: editing one changes what is found."""
     out = []
-    for name in sorted(set(named)):
-        if not name or "\n" in name or len(name) > 4096:
-            continue
-        path = Path(name) if Path(name).is_absolute() else root / name
+    for name, path in named_paths(config):
         try:
             if path.is_dir():
-                out.append((name, _tree_stamp(path)))
+                out.append((name, tree_stamp(path)))
             elif path.is_file():
                 out.append((name, _stat(path)))
         except OSError:
@@ -296,17 +298,31 @@ def _named_files(config) -> list:
     return out
 
 
+def named_paths(config) -> list[tuple[str, Path]]:
+    """The paths the configuration names (rule packs, kind files, rule options such as a
+    misspelling rule's `extend-files`), as written and resolved."""
+    root = Path(config.root)
+    settings = config.settings
+    named = [*settings.rule_packs, *settings.kind_files]
+    for options in settings.rules.values():
+        named += [v for value in options.values() for v in (value if isinstance(value, list) else [value])
+                  if isinstance(v, str)]
+    return [(name, Path(name) if Path(name).is_absolute() else root / name)
+            for name in sorted(set(named)) if name and "\n" not in name and len(name) <= 4096]
+
+
 # -- reading and writing ----------------------------------------------------------------------
 
 
-class _DataUnpickler(pickle.Unpickler):
+class DataUnpickler(pickle.Unpickler):
     """Builds plain data, enums, data classes and pydantic models of talklint and of the
     modules that provide rules — never a function, so a planted file cannot run code."""
 
     SAFE = {("builtins", n) for n in ("set", "frozenset", "tuple", "list", "dict", "bytes", "bytearray",
                                       "str", "int", "float", "bool", "complex", "slice", "range")}
     SAFE |= {("datetime", n) for n in ("date", "datetime", "time", "timedelta", "timezone")}
-    SAFE |= {("collections", "OrderedDict"), ("copyreg", "_reconstructor"), ("builtins", "object")}
+    SAFE |= {("collections", "OrderedDict"), ("collections", "Counter"), ("copyreg", "_reconstructor"),
+             ("builtins", "object")}
 
     def __init__(self, stream, modules: frozenset[str]):
         super().__init__(stream)
@@ -337,7 +353,7 @@ def _dump(key: str, entries: dict[str, Entry]) -> bytes:
 def _loads(data: bytes, modules: frozenset[str]) -> Any:
     """An entry's payload, or None when it is damaged or holds what is not cache data."""
     try:
-        content = _DataUnpickler(io.BytesIO(data), modules).load()
+        content = DataUnpickler(io.BytesIO(data), modules).load()
     except Exception:  # any damage: a cache is never worth a crash
         return None
     if not isinstance(content, tuple) or len(content) != 3 or not isinstance(content[2], tuple):
@@ -352,7 +368,7 @@ def _load(path: Path, key: str, modules: frozenset[str]) -> dict[str, Entry]:
     except OSError:
         return {}
     try:
-        payload = _DataUnpickler(io.BytesIO(data), modules).load()
+        payload = DataUnpickler(io.BytesIO(data), modules).load()
     except Exception:  # any damage: a cache is never worth a crash
         return {}
     if not isinstance(payload, dict) or payload.get("format") != FORMAT or payload.get("key") != key:
@@ -378,7 +394,8 @@ def _mark_as_cache(folder: Path) -> None:
 
 
 def _remove_stale_keys(folder: Path, current: Path, now: float) -> None:
-    for other in folder.glob(f"{_PREFIX}*.pickle"):
+    """Cache files of other run keys, and run records (:mod:`talklint.replay`), unused for long."""
+    for other in [*folder.glob(f"{_PREFIX}*.pickle"), *folder.glob("run-*.pickle")]:
         try:
             if other != current and other.stat().st_mtime < now - KEEP_UNSEEN:
                 other.unlink()
@@ -394,9 +411,13 @@ def _unlink(path: Path) -> None:
 
 
 def cache_folder(config, explicit: str | None) -> Path:
+    return folder_for(config.root, config.settings.cache_dir, explicit)
+
+
+def folder_for(root: Path, setting: str | None, explicit: str | None) -> Path:
     """``--cache-dir``, else the setting ``cache-dir`` (relative to the config file), else
     `.talklint_cache` beside the config file or in the current folder."""
     if explicit:
         return Path(explicit)
-    name = config.settings.cache_dir or DEFAULT_DIR
-    return Path(name) if Path(name).is_absolute() else Path(config.root) / name
+    name = setting or DEFAULT_DIR
+    return Path(name) if Path(name).is_absolute() else Path(root) / name

@@ -6,8 +6,10 @@ default of 1 for its exceptions is mapped to 2 in :func:`main`.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
+import time
 
 import click
 
@@ -28,7 +30,32 @@ class ToolError(click.ClickException):
         click.echo(f"talklint: error: {self.format_message()}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group. ``check-dataset`` is imported when it is run or listed: a plain
+    ``talklint check`` (pre-commit) should not pay for it."""
+
+    lazy = {"check-dataset": ("talklint.dataset.command", "check_dataset")}
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx, name: str):
+        if name in self.lazy and name not in self.commands:
+            import importlib
+
+            module, attr = self.lazy[name]
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
+
+    def resolve_command(self, ctx, args):
+        # An unknown name: load every command first, so that the error suggests close ones.
+        if args and self.get_command(ctx, click.utils.make_str(args[0])) is None:
+            for name in self.lazy:
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="talklint", prog_name="talklint")
 def cli() -> None:
     """talklint: a data-quality linter for conference talk and event pages."""
@@ -68,15 +95,26 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
           fix, unsafe_fixes, diff, show_fixes, exit_non_zero_on_fix, diff_base, check_links,
           no_cache, cache_dir) -> None:
     """Check markdown talk and event pages (folders are walked; `-` reads stdin)."""
+    start_ns = time.time_ns()  # before anything is read: a run record vouches for what is older
+    paths = list(paths) or ["."]
+    # A plain run with the cache may be answered by replaying an identical earlier run.
+    record = None
+    if not (fix or diff or diff_base or no_cache or check_links or "-" in paths or output_format == "sarif"):
+        record = _Record.find(paths, config_file, cache_dir, start_ns, {
+            "paths": paths, "select": select, "extend-select": extend_select, "ignore": ignore,
+            "exclude": exclude, "force-exclude": force_exclude, "config": config_file,
+            "check-links": check_links, "unsafe-fixes": unsafe_fixes})
+        if record is not None and record.replay is not None:
+            _print_replay(record.replay, output_format, output_file, color, quiet, statistics, unsafe_fixes,
+                          exit_zero)
     from .config import ConfigError, discover
     from .declarative import PackError
     from .engine import FixMode, Linter, Overrides, ProjectPass
     from .files import FileSelector
     from .fixer import FixPolicy
     from .registry import RegistryError
-    from .report import Summary, get_reporter
+    from .report import Summary
 
-    paths = list(paths) or ["."]
     config_paths = [stdin_filename] if stdin_filename and paths == ["-"] else paths
     try:
         config = discover(config_paths, config_file)
@@ -112,6 +150,7 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
             raise ToolError(str(exc)) from None
 
     cache = None if no_cache or files == ["-"] else _open_cache(linter, config, cache_dir, not diff_base)
+    _startup_done()
     if diff:
         return _run_diff(linter, files, stdin_filename, jobs, fix_mode, cache)
     # With --fix on stdin the fixed text goes to stdout, so the report goes to stderr.
@@ -119,13 +158,8 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
         sys.stderr if fix and from_stdin else sys.stdout)
     errors = []
     try:
-        if color is None:
-            color = (not os.environ.get("NO_COLOR")
-                     and (bool(os.environ.get("FORCE_COLOR")) or (out is sys.stdout and _isatty(out))))
         unsafe_hint = (lambda f: policy.applicability(f) is not None and policy.applicability(f).value == "unsafe")
-        reporter = get_reporter(output_format)(
-            out, color=color, quiet=quiet, statistics=statistics, applies=policy.applies,
-            fix_hint="--fix --unsafe-fixes" if unsafe_fixes else "--fix", registry=linter.registry)
+        reporter = _reporter(output_format, out, color, quiet, statistics, policy, linter.registry)
         summary = Summary()
         reporter.start()
         show_progress = progress if progress is not None else (
@@ -152,6 +186,8 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
                     errors.append(f"{result.path}: {result.write_error}")
                 if result.note:
                     click.echo(f"talklint: {result.path}: {result.note}", err=True)
+                if record is not None:
+                    record.recorder.file(result)
                 reporter.file(result.path, result.findings)
                 bar.step()
         if project is not None:
@@ -159,8 +195,12 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
                 summary.add(result.findings, policy.applies, late=True,
                             had_findings=result.path in project.reported)
                 reporter.cross_file(result.path, result.findings)
+                if record is not None:
+                    record.recorder.cross_file(result.path, result.findings)
             errors += project.errors
         _save_cache(cache)
+        if record is not None and cache is not None and not errors:
+            record.save(selector, linter, summary, policy)
         reporter.finish(summary)
     finally:
         if out not in (sys.stdout, sys.stderr):
@@ -169,11 +209,76 @@ def check(paths, select, extend_select, ignore, exclude, force_exclude, output_f
         click.echo(f"talklint: error: {message}", err=True)
     if errors:
         sys.exit(EXIT_ERROR)
+    _exit(summary, exit_zero, exit_non_zero_on_fix)
+
+
+def _exit(summary, exit_zero: bool, exit_non_zero_on_fix: bool = False):
     if exit_zero:
         sys.exit(EXIT_CLEAN)
     if summary.findings or (exit_non_zero_on_fix and summary.fixed):
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_CLEAN)
+
+
+def _reporter(output_format, out, color, quiet, statistics, policy, registry):
+    from .report import get_reporter
+
+    if color is None:
+        color = (not os.environ.get("NO_COLOR")
+                 and (bool(os.environ.get("FORCE_COLOR")) or (out is sys.stdout and _isatty(out))))
+    return get_reporter(output_format)(
+        out, color=color, quiet=quiet, statistics=statistics, applies=policy.applies,
+        fix_hint="--fix --unsafe-fixes" if policy.unsafe else "--fix", registry=registry)
+
+
+class _Record:
+    """The run record of a plain run (:mod:`talklint.replay`): the replay of an identical
+    earlier run, if there is one, else what is needed to record this one."""
+
+    def __init__(self, folder, tried, recorder, replay):
+        self.folder, self.tried, self.recorder, self.replay = folder, tried, recorder, replay
+
+    @classmethod
+    def find(cls, paths, config_file, cache_dir, start_ns, options) -> "_Record | None":
+        from . import replay
+
+        located = replay.locate(paths, config_file, cache_dir)
+        if located is None:
+            return None
+        folder, tried = located
+        try:  # now, not at the end: creating it changes the listing of the folder that holds it
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        key = replay.run_key(options)
+        return cls(folder, tried, replay.Recorder(key, start_ns), replay.load(folder, key))
+
+    def save(self, selector, linter, summary, policy) -> None:
+        from .cache import named_paths, plugin_modules
+        from .replay import named_files
+
+        named = named_files([path for _, path in named_paths(linter.config)]) + plugin_modules(linter)
+        self.recorder.save(self.folder, listed=selector.listed, looked_for=selector.looked_for,
+                           config_files=self.tried, named=named, summary=summary,
+                           fix_codes=(policy.extend_safe, policy.extend_unsafe))
+
+
+def _print_replay(found, output_format, output_file, color, quiet, statistics, unsafe_fixes, exit_zero):
+    """Print a replayed run's report as a run would, and exit as it would."""
+    from .fixer import FixPolicy
+
+    policy = FixPolicy(unsafe=unsafe_fixes, extend_safe=found.fix_codes[0], extend_unsafe=found.fix_codes[1])
+    out = open(output_file, "w", encoding="utf-8") if output_file else sys.stdout
+    try:
+        reporter = _reporter(output_format, out, color, quiet, statistics, policy, None)
+        reporter.start()
+        for path, late, findings in found.results():
+            (reporter.cross_file if late else reporter.file)(path, findings)
+        reporter.finish(found.summary)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    _exit(found.summary, exit_zero)
 
 
 def _show_fixes(result, err: bool) -> None:
@@ -316,17 +421,41 @@ def _registry(config_file):
         raise ToolError(str(exc)) from None
 
 
-def _add_dataset_command() -> None:
-    from .dataset.command import check_dataset
-
-    cli.add_command(check_dataset)
-
-
-_add_dataset_command()
-
-
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs click without its own exit handling so exit codes stay ours."""
+    _pause_gc()
+    try:
+        _main(argv)
+    finally:
+        _startup_done(freeze=False)  # a run that ended early leaves the collector as it found it
+
+
+# Start-up (imports, the rule registry, the rules' tables) allocates a great many objects that
+# live as long as the run, and frees few: the collections they trigger find little garbage and
+# took a tenth of a one-file run. The collector is paused until the linter is built.
+_gc_paused = False
+
+
+def _pause_gc() -> None:
+    global _gc_paused
+    if gc.isenabled():
+        gc.disable()
+        _gc_paused = True
+
+
+def _startup_done(freeze: bool = True) -> None:
+    """Turn the collector back on once the linter is built. What start-up built is frozen first
+    (``gc.freeze``): later collections skip it, and forked workers, which inherit it, do not
+    write to the memory it lies in."""
+    global _gc_paused
+    if _gc_paused:
+        _gc_paused = False
+        if freeze:
+            gc.freeze()
+        gc.enable()
+
+
+def _main(argv: list[str] | None) -> None:
     try:
         code = cli.main(args=argv, prog_name="talklint", standalone_mode=False)
     except click.exceptions.Exit as exc:  # --help, --version

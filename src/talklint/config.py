@@ -8,31 +8,21 @@ to the folder holding that file.
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from . import zones
+from .configfile import CONFIG_FILES, ConfigError, discovery_start, find_config_file, read_table
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-CONFIG_FILES = ("talklint.toml", ".talklint.toml", "pyproject.toml")
+__all__ = ["CONFIG_FILES", "Config", "ConfigError", "Settings", "discover", "find_config_file", "load_config"]
 
 DEFAULT_EXCLUDE = [
     ".git/", ".hg/", ".svn/", ".venv/", "venv/", ".tox/", ".nox/", "node_modules/",
     "__pycache__/", ".mypy_cache/", ".pytest_cache/", ".ruff_cache/", ".talklint_cache/",
     "_site/", "site-packages/",
 ]
-
-
-class ConfigError(Exception):
-    """A configuration problem; the message names the file and the key."""
 
 
 def _kebab(name: str) -> str:
@@ -168,37 +158,8 @@ class Config:
         return f"Config(path={self.path!r})"
 
 
-def find_config_file(start: Path) -> Path | None:
-    folder = start if start.is_dir() else start.parent
-    folder = folder.resolve()
-    for candidate in (folder, *folder.parents):
-        for name in CONFIG_FILES:
-            path = candidate / name
-            if not path.is_file():
-                continue
-            if name != "pyproject.toml":
-                return path
-            try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                continue  # a broken pyproject of someone else's tool is not ours to judge here
-            if "talklint" in data.get("tool", {}):
-                return path
-    return None
-
-
 def load_config(path: Path) -> Config:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not valid UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    table = "[tool.talklint]" if path.name == "pyproject.toml" else ""
-    if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("talklint", {})
+    data, table = read_table(path)
     return Config(validate_settings(data, path, table), path)
 
 
@@ -229,10 +190,5 @@ def discover(paths: list[str], explicit: str | None = None) -> Config:
         if not path.is_file():
             raise ConfigError(f"{explicit}: config file not found")
         return load_config(path)
-    real = [Path(p) for p in paths if p != "-"] or [Path.cwd()]
-    try:
-        common = Path(os.path.commonpath([str(p.resolve()) for p in real]))
-    except ValueError:  # paths on different drives
-        common = Path.cwd()
-    found = find_config_file(common)
+    found = find_config_file(discovery_start(paths))
     return load_config(found) if found else Config()

@@ -263,8 +263,10 @@ class SubstitutionRule(_RuleBase):
                 raise ValueError(f"swap: keys {folded[k]!r} and {wrong!r} differ only in case, "
                                  "but the rule has ignore-case: true")
             folded[k] = wrong
-        regexes = _swap_regexes(self)
         lookup = _swap_lookup(self)
+        if not _holds_a_key(self.swap.values(), lookup, self.ignore_case):
+            return self
+        regexes = _swap_regexes(self)
         for wrong, right in self.swap.items():
             for m in (m for rx in regexes for m in rx.finditer(right)):
                 target = lookup.get(_fold(m.group(), self.ignore_case))
@@ -273,6 +275,14 @@ class SubstitutionRule(_RuleBase):
                                      f"{m.group()!r}, which the rule replaces too: map {wrong!r} straight to the final form, "
                                      "so that fixing once is enough")
         return self
+
+
+def _holds_a_key(texts, lookup: dict[str, str], ignore_case: bool) -> bool:
+    """Whether a text holds a key of ``lookup`` (texts and keys folded alike). A match of a
+    substitution's regexes, folded, is such a part of the folded text, so without one nothing
+    in the texts is replaced, and the regexes, slow to compile, need not be."""
+    folded = [_fold(t, ignore_case) for t in texts]
+    return any(key in text for text in folded for key in lookup)
 
 
 RuleDef = Annotated[Union[ExistenceRule, SubstitutionRule], Field(discriminator="kind")]
@@ -371,12 +381,11 @@ def _build(defn: _RuleBase, path: Path) -> type[Rule]:
     if isinstance(defn, ExistenceRule):
         # One regex per entry: user patterns may hold inline flags, backreferences or group
         # names that would break (or change meaning) if joined into one alternation.
-        regexes = list(phrase_regexes(tuple(defn.tokens), defn.ignore_case))
-        regexes += [re.compile(p, flags) for p in defn.patterns]
-        attrs.update(regexes=tuple(regexes), fixable="never")
+        attrs.update(phrases=tuple(defn.tokens), pattern_regexes=tuple(re.compile(p, flags) for p in defn.patterns),
+                     fixable="never")
         base = _ExistenceRule
     else:
-        attrs.update(regexes=_swap_regexes(defn), lookup=_swap_lookup(defn),
+        attrs.update(phrases=tuple(defn.swap), lookup=_swap_lookup(defn),
                      fixable="never" if defn.fix == "display" else "always")
         base = _SubstitutionRule
     return type(f"Pack_{defn.code}", (base,), attrs)
@@ -477,12 +486,23 @@ def keep_spacing(found: str, replacement: str) -> str:
 
 
 class _PackRule(Rule):
-    regexes: tuple[re.Pattern, ...]
+    phrases: tuple[str, ...] = ()  # matched by phrase_regexes()
+    pattern_regexes: tuple[re.Pattern, ...] = ()  # an existence rule's own patterns
+    _regexes: tuple[re.Pattern, ...] | None = None
     definition: _RuleBase
     pack_path: str
     context: tuple = ()  # compiled (before, after) pairs: one must hold
     unless: tuple = ()  # compiled (before, after) pairs: none may hold
     literals: tuple[str, ...] | None = None  # see _literals()
+
+    @classmethod
+    def regexes(cls) -> tuple[re.Pattern, ...]:
+        """The phrase regexes, then the patterns. The phrase regexes are compiled at first use
+        (their word boundaries are slow to compile): most pages hold none of the literals, so
+        most runs of a few files never need them."""
+        if cls._regexes is None:
+            cls._regexes = phrase_regexes(cls.phrases, cls.definition.ignore_case) + cls.pattern_regexes
+        return cls._regexes
 
     def _in_context(self, text: str, start: int, end: int) -> bool:
         if self.context and not any(_context_holds(c, text, start, end) for c in self.context):
@@ -498,7 +518,7 @@ class _PackRule(Rule):
         prose_only = self.definition.scope == "prose"
         skip = None  # computed at the first match: most pages have none, and it reads the page
         found = []
-        for rx in self.regexes:
+        for rx in self.regexes():
             for m in rx.finditer(text):
                 if m.start() == m.end():
                     continue

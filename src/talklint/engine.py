@@ -403,7 +403,8 @@ def _from_cache(cache: "ContentCache", path: str, fix: FixMode | None) -> FileRe
     entry = cache.lookup(path)
     if entry is None or (fix is not None and any(fix.policy.applies(f) for f in entry.findings)):
         return None
-    return FileResult(path, entry.findings, summary=entry.summary)
+    return FileResult(path, entry.findings, summary=entry.summary, digest=entry.digest,
+                      probes=list(entry.probes))
 
 
 def _lint_many(linter: Linter, paths: list[str], jobs: int, job: _Job) -> Iterator[FileResult]:

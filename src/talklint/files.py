@@ -30,6 +30,10 @@ class FileSelector:
         self._real_dirs: dict[Path, Path] = {}
         self._git_dirs: dict[Path, bool] = {}
         self._chains: dict[Path, list[tuple[str, pathspec.PathSpec]]] = {}
+        # What the walk read, for a run record (:mod:`talklint.replay`): every folder listed,
+        # with its mtime and its entries, and every `.gitignore` and `.git` looked for.
+        self.listed: list[tuple[str, int, tuple[str, ...]]] = []
+        self.looked_for: set[str] = set()
 
     # -- matching ---------------------------------------------------------------------------
 
@@ -37,10 +41,12 @@ class FileSelector:
         """``path.resolve()``, resolving the folder once for all the files in it."""
         if path.is_symlink() or path.name in ("", ".", ".."):
             return path.resolve()
-        parent = path.parent
-        if parent not in self._real_dirs:
-            self._real_dirs[parent] = parent.resolve()
-        return self._real_dirs[parent] / path.name
+        return self._resolve_dir(path.parent) / path.name
+
+    def _resolve_dir(self, folder: Path) -> Path:
+        if folder not in self._real_dirs:
+            self._real_dirs[folder] = folder.resolve()
+        return self._real_dirs[folder]
 
     def _rel(self, real: Path) -> str | None:
         try:
@@ -50,6 +56,7 @@ class FileSelector:
 
     def _has_git(self, folder: Path) -> bool:
         if folder not in self._git_dirs:
+            self.looked_for.add(str(folder / ".git"))
             self._git_dirs[folder] = (folder / ".git").exists()
         return self._git_dirs[folder]
 
@@ -68,6 +75,7 @@ class FileSelector:
         if folder not in self._gitignores:
             spec = None
             f = folder / ".gitignore"
+            self.looked_for.add(str(f))
             if f.is_file():
                 try:
                     spec = pathspec.GitIgnoreSpec.from_lines(f.read_text(encoding="utf-8", errors="replace").splitlines())
@@ -77,29 +85,26 @@ class FileSelector:
         return self._gitignores[folder]
 
     def _gitignored(self, path: Path, is_dir: bool) -> bool:
-        text = path.as_posix()
-        for prefix, spec in self._gitignore_chain(path.parent):
-            if spec.match_file(text[len(prefix):] + ("/" if is_dir else "")):
-                return True
-        return False
+        return _ignored_by(self._gitignore_chain(path.parent), path.as_posix(), is_dir)
+
 
     def _gitignore_chain(self, folder: Path) -> list[tuple[str, pathspec.PathSpec]]:
         """The .gitignore files that apply in ``folder`` (up to the repository or the config
         root), each with the folder prefix its patterns are relative to; once per folder."""
         if folder not in self._chains:
+            spec = self._gitignore_spec(folder)
             chain = []
-            for above in (folder, *folder.parents):
-                spec = self._gitignore_spec(above)
-                if spec is not None:
-                    prefix = above.as_posix()
-                    chain.append((prefix if prefix.endswith("/") else prefix + "/", spec))
-                if above == self.root or self._has_git(above):
-                    break
+            if spec is not None:
+                prefix = folder.as_posix()
+                chain.append((prefix if prefix.endswith("/") else prefix + "/", spec))
+            # The folder above has its chain already, in a walk: build on it.
+            if folder != self.root and not self._has_git(folder) and folder.parent != folder:
+                chain += self._gitignore_chain(folder.parent)
             self._chains[folder] = chain
         return self._chains[folder]
 
     def wanted_extension(self, path: Path) -> bool:
-        return path.suffix.lower().lstrip(".") in self.extensions
+        return _suffix(path.name).lower().lstrip(".") in self.extensions
 
     # -- walking ----------------------------------------------------------------------------
 
@@ -119,12 +124,104 @@ class FileSelector:
                 yield arg
 
     def _walk(self, top: Path) -> Iterator[str]:
+        """The wanted files under ``top``, as :meth:`is_excluded` decides, with the work done
+        once per folder rather than once per file (folders hold thousands of pages). Symlinked
+        folders are listed, never entered."""
         found = []
-        for folder, dirs, files in os.walk(top, followlinks=False):
-            base = Path(folder)
-            dirs[:] = sorted(d for d in dirs if not self.is_excluded(base / d, True))
-            for name in files:
-                p = base / name
-                if self.wanted_extension(p) and not self.is_excluded(p, False):
-                    found.append(str(p))
+        todo = [str(top)]
+        while todo:
+            folder = todo.pop()
+            try:
+                with os.scandir(folder) as listing:
+                    entries = list(listing)
+            except OSError:
+                continue
+            self._note_listing(folder, [e.name for e in entries])
+            here = _Folder(self, Path(folder))
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if not here.excludes(entry, True) and not entry.is_symlink():
+                        todo.append(entry.path)
+                elif _suffix(entry.name).lower().lstrip(".") in self.extensions and not here.excludes(entry, False):
+                    found.append(here.display(entry.name))
         yield from sorted(found)
+
+    def _note_listing(self, folder: str, names: list[str]) -> None:
+        """Taken after listing: a folder changed since then has a newer mtime, which a run
+        record treats as too recent to trust (and compares the listing instead)."""
+        try:
+            mtime = os.stat(folder).st_mtime_ns
+        except OSError:
+            mtime = -1
+        self.listed.append((folder, mtime, tuple(sorted(names))))
+
+
+
+class _Folder:
+    """One walked folder: what :meth:`FileSelector.is_excluded` needs for each of its entries,
+    computed once."""
+
+    def __init__(self, selector: FileSelector, base: Path):
+        self.selector = selector
+        self.base = base
+        self.shown = str(base)
+        self.posix = base.as_posix()
+        self.real_dir = selector._resolve_dir(base)
+        self.real = str(self.real_dir)
+        self.chain = selector._gitignore_chain(self.real_dir) if selector.respect_gitignore else []
+        root = str(selector.root)
+        self.root, self.root_prefix = root, root if root.endswith(os.sep) else root + os.sep
+
+    def display(self, name: str) -> str:
+        """``str(base / name)``."""
+        return _child(self.shown, name, os.sep)
+
+    def excludes(self, entry: os.DirEntry, is_dir: bool) -> bool:
+        selector = self.selector
+        if entry.is_symlink():
+            resolved = Path(entry.path).resolve()
+            real = str(resolved)
+            chain = selector._gitignore_chain(resolved.parent) if selector.respect_gitignore else []
+        else:
+            real, chain = _child(self.real, entry.name, os.sep), self.chain
+        slash = "/" if is_dir else ""
+        own = _child(self.posix, entry.name, "/")
+        if selector.exclude.match_file(own + slash):
+            return True
+        if real == self.root:
+            rel: str | None = "."
+        elif real.startswith(self.root_prefix):
+            rel = real[len(self.root_prefix):].replace(os.sep, "/")
+        else:
+            rel = None
+        if rel is not None and rel != own and selector.exclude.match_file(rel + slash):
+            return True
+        return bool(chain) and _ignored_by(chain, real.replace(os.sep, "/"), is_dir)
+
+
+def _ignored_by(chain: list[tuple[str, pathspec.PathSpec]], text: str, is_dir: bool) -> bool:
+    """Whether the .gitignore files of ``chain`` (closest first) ignore ``text`` (a real path,
+    as POSIX). As in git, the closest file that has a say decides: `!name` in a folder's
+    .gitignore takes back what a .gitignore above it ignored."""
+    for prefix, spec in chain:
+        verdict = spec.check_file(text[len(prefix):] + ("/" if is_dir else "")).include
+        if verdict is not None:
+            return verdict
+    return False
+
+
+def _suffix(name: str) -> str:
+    """``PurePath(name).suffix``."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
+
+
+def _child(folder: str, name: str, sep: str) -> str:
+    """``folder / name`` as pathlib writes it (``.`` disappears)."""
+    if folder == ".":
+        return name
+    return folder + name if folder.endswith(sep) else folder + sep + name

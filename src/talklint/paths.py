@@ -271,7 +271,20 @@ def _realdir(path: str) -> str:
 
 @probes.validator("realpath")
 def _realpath_now(path: str) -> str:
-    return os.path.realpath(path)
+    return _resolved(path, probes.shared())
+
+
+def _resolved(path: str, memo: dict) -> str:
+    """``os.path.realpath`` of an absolute, normalised path, resolving each folder above it once
+    per ``memo`` (validating a run's cache checks thousands of folders with common parents)."""
+    slot = ("~realpath", path)
+    if slot not in memo:
+        parent = os.path.dirname(path)
+        if parent == path or os.path.islink(path):
+            memo[slot] = os.path.realpath(path)
+        else:
+            memo[slot] = os.path.join(_resolved(parent, memo), os.path.basename(path))
+    return memo[slot]
 
 
 def project_root(config: object, page_dir: str, cache: RunCache) -> tuple[str, bool]:
@@ -291,22 +304,29 @@ def project_root(config: object, page_dir: str, cache: RunCache) -> tuple[str, b
 def _git_root(page_dir: str) -> tuple[str, bool]:
     """(root, known) from the closest folder above ``page_dir`` that holds ``.git``, else
     from the current folder (part of the content cache's key)."""
-    root = None
-    probe = page_dir
-    while True:
-        if os.path.exists(os.path.join(probe, ".git")):
-            root = probe
-            break
-        parent = os.path.dirname(probe)
-        if parent == probe:
-            break
-        probe = parent
+    memo = probes.shared()
+    root = _git_above(page_dir, memo)
     known = True
     if root is None:
-        cwd = os.path.realpath(os.getcwd())
+        if ("~cwd",) not in memo:
+            memo[("~cwd",)] = os.path.realpath(os.getcwd())
+        cwd = memo[("~cwd",)]
         known = inside(page_dir, cwd)
         root = cwd if known else page_dir
     return root, known
+
+
+def _git_above(folder: str, memo: dict) -> str | None:
+    """The closest folder at or above ``folder`` that holds ``.git``; each folder looked at
+    once per ``memo``."""
+    slot = ("~git", folder)
+    if slot not in memo:
+        parent = os.path.dirname(folder)
+        if os.path.exists(os.path.join(folder, ".git")):
+            memo[slot] = folder
+        else:
+            memo[slot] = None if parent == folder else _git_above(parent, memo)
+    return memo[slot]
 
 
 def real_path(path: str) -> str:

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator
 Probe = tuple[str, Any, Any]  # (kind, key, value): all picklable and comparable with ==
 
 _recording: list[Probe] | None = None
+_validating: dict | None = None  # the memo of the validation under way
 _validators: dict[str, Callable[[Any], Any]] = {}
 _FAILED = object()
 
@@ -61,9 +62,25 @@ def remembered(memo: dict, key: Any, compute: Callable[[], Any]) -> Any:
     return value
 
 
+def shared() -> dict:
+    """A memo for validators, shared while :func:`still_valid` runs with one memo (a run), for
+    work that many keys have in common, such as the real path of a parent folder; a fresh one
+    outside. Keys must not look like probe slots: start them with ``~``."""
+    return _validating if _validating is not None else {}
+
+
 def still_valid(probes: tuple[Probe, ...] | list[Probe], memo: dict) -> bool:
     """Whether every probe still gives its recorded value. ``memo`` is shared by one run, so a
     folder that many pages look into is listed once."""
+    global _validating
+    outer, _validating = _validating, memo
+    try:
+        return _still_valid(probes, memo)
+    finally:
+        _validating = outer
+
+
+def _still_valid(probes, memo: dict) -> bool:
     for kind, key, value in probes:
         slot = (kind, key)
         if slot not in memo:

@@ -28,10 +28,32 @@ DOC_SECTIONS = ("What it does", "Why is this bad?", "Example")
 
 
 class RuleOptions(BaseModel):
-    """Base of every rule's options model: unknown keys are errors."""
+    """Base of every rule's options model: unknown keys are errors.
+
+    pydantic builds a model's validator when it is first used, not when the class is defined
+    (``defer_build``): most runs set no rule options, and the models of the rules a run never
+    configures then cost nothing (see :func:`default_options`)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True,
-                              alias_generator=lambda s: s.replace("_", "-"))
+                              alias_generator=lambda s: s.replace("_", "-"), defer_build=True)
+
+
+def default_options(model: type[RuleOptions]) -> RuleOptions:
+    """``model()``: the options of a rule that the config does not mention.
+
+    Validating no input only fills in the defaults, which pydantic does not validate unless
+    asked to; then the same object is built without the validator (``model_construct``). A
+    model whose defaults are validated, that has a model validator or a required field (the
+    error must be the same) is validated as usual."""
+    if _validates_defaults(model):
+        return model()
+    return model.model_construct()
+
+
+def _validates_defaults(model: type[RuleOptions]) -> bool:
+    decorators = model.__pydantic_decorators__
+    return bool(model.model_config.get("validate_default") or decorators.model_validators
+                or any(f.validate_default or f.is_required() for f in model.model_fields.values()))
 
 
 @dataclass
@@ -59,7 +81,7 @@ class Rule:
     Options: ClassVar[type[RuleOptions]] = RuleOptions
 
     def __init__(self, options: RuleOptions | None = None) -> None:
-        self.options = options if options is not None else self.Options()
+        self.options = options if options is not None else default_options(self.Options)
 
     def check(self, ctx: Context) -> Iterable[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -34,7 +34,7 @@ FORMATS = ("text", "json", "json-lines", "parquet")
 def check_dataset(data, text_column, id_column, select, extend_select, ignore, config_file, output_format,
                   output_file, max_chars, scheduler, workers, blocksize, exit_zero, progress) -> None:
     """Check the pages in a JSONL or Parquet dataset (local, or any URL fsspec can open)."""
-    from ..cli import EXIT_CLEAN, EXIT_FINDINGS, ToolError, _split
+    from ..cli import EXIT_CLEAN, EXIT_FINDINGS, ToolError, _split, _startup_done
     from ..config import ConfigError, discover
     from ..declarative import PackError
     from ..engine import Overrides
@@ -52,6 +52,7 @@ def check_dataset(data, text_column, id_column, select, extend_select, ignore, c
         overrides = Overrides(select=_split(select) or None, extend_select=_split(extend_select),
                               ignore=_split(ignore))
         linter = dataset_linter(config, overrides)
+        _startup_done()
         batches = (_on_dask(data, text_column, id_column, config, overrides, max_chars, scheduler,
                             workers, blocksize) if scheduler
                    else _local(linter, data, text_column, id_column, max_chars))

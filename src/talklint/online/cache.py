@@ -15,9 +15,10 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from .http import Outcome
+if TYPE_CHECKING:
+    from .http import Outcome
 
 VERSION = 1
 FILE_NAME = "links.json"
@@ -37,6 +38,8 @@ class LinkCache:
         entry = self.entries.get(url)
         if entry is None or self.clock() - entry.get("checked", 0) > self.ttl:
             return None
+        from .http import Outcome  # here: the HTTP client's imports are heavy
+
         try:
             return Outcome.from_dict(entry)
         except (TypeError, ValueError):

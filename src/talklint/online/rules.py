@@ -8,14 +8,19 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from .. import probes
 from ..finding import Applicability, Edit, Finding, Fix, Severity
 from ..project import Collected, ProjectRule, Site, finding_at
 from ..urls import LinkRef, builtin_hosts, link_refs
-from .cache import LinkCache
-from .http import ACCESS_DENIED, Checker, Outcome, Policy
+
+if TYPE_CHECKING:
+    from .cache import LinkCache
+    from .http import Outcome, Policy
+
+# The link cache and the HTTP client (ssl, http.client, urllib.request, threads) are imported
+# when links are checked: most runs never do, and they should not pay for those imports.
 
 # -- what is checked ----------------------------------------------------------------------------
 
@@ -114,6 +119,8 @@ def _shared_cache(folder: str | None, ttl: float) -> LinkCache:
 
 @functools.lru_cache(maxsize=4)
 def _load_cache(folder: str | None, ttl: float, stamp: int) -> LinkCache:
+    from .cache import LinkCache
+
     return LinkCache(Path(folder) if folder else None, ttl)
 
 
@@ -129,6 +136,8 @@ class Verdict:
 
 def judge(outcome: Outcome) -> Verdict | None:
     """The finding an answer calls for, if any."""
+    from .http import ACCESS_DENIED
+
     if outcome.error is not None:
         code = {"dns": "TL431", "tls": "TL432", "timeout": "TL433"}.get(outcome.error, "TL434")
         tries = f" (after {outcome.attempts} tries)" if outcome.attempts > 1 else ""
@@ -273,6 +282,9 @@ def _insecure_rule():
 
 def run_online(pages: list[Collected]) -> list[Finding]:
     """Ask the hosts about every URL of ``pages`` once; a finding per place that names one."""
+    from .cache import LinkCache
+    from .http import Checker
+
     first: Payload = pages[0].data
     settings = first.settings
     cache = LinkCache(Path(first.cache_dir) if first.cache_dir else None, settings.cache_ttl)
@@ -297,6 +309,7 @@ def run_online(pages: list[Collected]) -> list[Finding]:
 
 def policy_of(settings) -> Policy:
     from .. import __version__
+    from .http import Policy
 
     return Policy(timeout=settings.timeout, concurrency=settings.concurrency, per_host=settings.per_host,
                   retries=settings.retries, max_retry_after=settings.max_retry_after,

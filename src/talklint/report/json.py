@@ -10,6 +10,9 @@ import json
 from . import Reporter
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # one encoder: `json.dumps` builds one per call
+
+
 class JsonReporter(Reporter):
     def start(self) -> None:
         self.out.write("[")
@@ -18,7 +21,7 @@ class JsonReporter(Reporter):
     def file(self, path, findings) -> None:
         for f in findings:
             self.out.write("\n  " if self._first else ",\n  ")
-            self.out.write(json.dumps(f.to_dict(), ensure_ascii=False))
+            self.out.write(_ENCODER.encode(f.to_dict()))
             self._first = False
 
     def finish(self, summary) -> None:
