@@ -11,7 +11,8 @@ shared page divided among the processes that share it, so the sum is the memory 
 
 talklint runs cold (``--no-cache``: everything linted), warm (a second run over unchanged files
 with the cache), and on one file (the pre-commit case); the short runs (warm, one file) are
-repeated (``--repeat``) and the median shown. With ``--others``, markdownlint-cli2
+repeated (``--repeat``) and the median shown. Every run has Python's bytecode files, as an
+installed package does (a first run writes them; ``PYTHONDONTWRITEBYTECODE`` is ignored). With ``--others``, markdownlint-cli2
 (npm) and pymarkdown (PyPI) are installed into ``<work>/tools`` and run on the same corpus.
 
     python benchmarks/speed.py --pages 10000 --others
@@ -98,8 +99,10 @@ def _tree_memory_kb(pid: int) -> tuple[int, int]:
 def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> Measure:
     before = os.times()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, **(env or {})})
+    environment = {**os.environ, **(env or {})}
+    # An installed package has its bytecode compiled: measure with .pyc files, as users run it.
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
     peak = peak_pss = 0
     stop = threading.Event()
 
@@ -174,6 +177,7 @@ def run(n: int, work: Path, others: dict[str, list[str]], repeat: int = 5) -> No
     cache_dir = work / "cache"
     shutil.rmtree(cache_dir, ignore_errors=True)
     cold_args = ["--no-cache"] if cache else []
+    measure(talklint_cmd(*cold_args, str(one.relative_to(corpus))), corpus)  # writes the .pyc files
     results["talklint cold"] = measure(talklint_cmd(*cold_args, "."), corpus)
     if cache:
         measure(talklint_cmd("--cache-dir", str(cache_dir), "."), corpus)  # fill the cache

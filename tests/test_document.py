@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import pathlib
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -613,6 +614,42 @@ def test_yaml_non_mapping_duplicates_and_bad_dates() -> None:
     fm = doc.front_matter
     assert fm.error is None and fm.data == {"date": "2024-02-30"}
     assert fm.warnings and fm.warnings[0][0] == doc.source.text.index("2024")
+
+
+def test_node_at_repeated_and_nested_keys() -> None:
+    doc = parse_text("---\na: 1\nb: {c: [x, y]}\na: 2\n? [k]\n: v\n---\n")
+    fm = doc.front_matter
+    assert fm.node_at("a").value == "2"  # the last entry of a repeated key, as in data
+    assert fm.node_at("b", "c", 1).value == "y" and fm.node_at("b", "c", -1).value == "y"
+    assert fm.node_at("b", "d") is None and fm.node_at("a", "x") is None and fm.node_at("z") is None
+    assert fm.node_at("b", "c", 2) is None and fm.node_at("b", 0) is None
+    assert st_(doc, fm.span_at("b", "c", 0)) == "x"
+
+
+def test_walk_is_document_order_and_repeatable() -> None:
+    doc = parse_text("# T *e*\n\n> q [l](u)\n\n- a\n  - b `c`\n\n| h |\n|---|\n| d |\n")
+
+    def recursive(nodes):
+        for node in nodes:
+            yield node
+            yield from recursive(node.children)
+
+    expected = [id(n) for n in recursive(doc.children)]
+    assert [id(n) for n in doc.walk()] == expected == [id(n) for n in doc.walk()]
+    made = Document(doc.source, None, doc.children, [])
+    assert [id(n) for n in made.walk()] == expected
+
+
+@pytest.mark.parametrize("text", ["", "\n", "a", "a\n", "a\nb", "\n\nx\n\n", "a\u2028b\x85c\n",
+                                  "a\r\nb\rc\n", "\r", "x\r\n"])
+def test_line_index(text: str) -> None:
+    source = Source.from_text("x.md", text)
+    starts, ends, terms = [0], [], []
+    for m in re.finditer(r"\r\n|\r|\n", text):
+        ends.append(m.start())
+        terms.append(m.group())
+        starts.append(m.end())
+    assert (source.line_starts, source.line_ends, source.terminators) == (starts, ends + [len(text)], terms + [""])
 
 
 def test_yaml_delimiters() -> None:

@@ -264,6 +264,12 @@ def test_not_reported(text):
     assert lint_text(text) == []
 
 
+def test_ampersands_without_entities_and_entities_after_them():
+    assert lint_text("Q&A at 10 & 11, ?a=1&b=2, &; & amp; &#; &#x;\n") == []
+    assert _found("Q&A, then &amp;eacute; and &eacute;\n") == [
+        (1, 11, "&amp;eacute;", ("unsafe", "é")), (1, 28, "&eacute;", ("safe", "é"))]
+
+
 def test_fix_withheld_where_the_character_changes_the_rendering():
     [f] = lint_text("_caf_&eacute; and more\n")
     assert f.fix is None and "no fix" in f.message

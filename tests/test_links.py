@@ -33,6 +33,10 @@ def _lint(text, select=CODES, rules=None, path="page.md"):
     ("https://a.org/x_(y", "inline", "Unbalanced"),
     ("SOFA:Channel/", "autolink", "unknown scheme"),
     ("https://a.org/x_(y)", "inline", None),
+    ("https://a.org/x)(y", "inline", "Unbalanced"),  # as many of each, closed before opened
+    ("https://a.org/x][y", "inline", "Unbalanced"),
+    ("https://a.org/[x](y)", "inline", None),
+    ("https://a.org/x]", "inline", "Unbalanced"),
     ("https://localhost:8000/", "inline", None),
     ("https://10.0.0.1/", "inline", None),
     ("https://[::1]/", "inline", None),
@@ -49,6 +53,17 @@ def test_url_problem(url, kind, expected):
         assert problem is None
     else:
         assert problem is not None and expected in problem
+
+
+@pytest.mark.parametrize("text, columns", [
+    ("[a](https://x.org/a b)\n", [5]),
+    ("see [a] (https://x.org) now\n", [8]),
+    ("x\\[a](https://x.org/a b)\n", []),  # an escaped bracket, an image, a reference label
+    ("![a](https://x.org/a b)\n", []),
+    ("[z][a](https://x.org/a b)\n", []),
+])
+def test_broken_link_starts(text, columns):
+    assert [c for _, c, _, _ in _lint(text, select=["TL421"])] == columns
 
 
 def test_parse_url_and_hosts():

@@ -464,16 +464,29 @@ def test_repaired_text_next_to_lost_bytes_is_left_alone(text, correct):
 
 _REF_M = rb"(?:[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}|[\xc3-\xc5\xce-\xd1\xd7-\xdb][\x80-\xbf])"
 _REF_SEED = re.compile(_REF_M + rb"(?:" + _REF_M + rb"|[\x40-\x7e])|\xf0\x9f[\x80-\xbf]{2}|\xff")
+_REF_SHORT_SEED = re.compile(rb"[\xc2-\xf4][\x80-\xbf]|\xff")
+
+
+def _token_bytes(token: str, key: str) -> tuple[bytes, list[int]]:
+    """The token's bytes (first byte option; U+FFFD as FF, no option or outside the BMP as
+    00), and the token index of every byte."""
+    rev = cjk._family(key).rev
+    data, char_at = b"", []
+    for i, ch in enumerate(token):
+        if ch == "\ufffd":
+            bs = b"\xff"
+        elif ch in rev and ord(ch) < 0x10000:
+            bs = rev[ch][0]
+        else:
+            bs = b"\x00"
+        data += bs
+        char_at += [i] * len(bs)
+    return data, char_at
 
 
 def _reference_windows(token: str, key: str) -> bytearray | None:
     """The seed windows computed over the token's bytes (first byte option), byte by byte."""
-    rev = cjk._family(key).rev
-    data, char_at = b"", []
-    for i, ch in enumerate(token):
-        bs = b"\xff" if ch == "\ufffd" else (rev[ch][0] if ch in rev else b"\x00")
-        data += bs
-        char_at += [i] * len(bs)
+    data, char_at = _token_bytes(token, key)
     seeds = list(_REF_SEED.finditer(data))
     if not seeds:
         return None
@@ -483,6 +496,23 @@ def _reference_windows(token: str, key: str) -> bytearray | None:
         hi = char_at[m.end() - 1]
         starts[lo : hi + 1] = b"\x01" * (hi + 1 - lo)
     return starts
+
+
+def _reference_plan(tokens: list[str]) -> dict:
+    """cjk._screen token by token: short tokens need a UTF-8 lead and continuation byte, longer
+    ones a seed, and parses start near one."""
+    plans = {}
+    for i, token in enumerate(tokens):
+        plan = []
+        for key in ("gb", "big5", "sjis", "euckr"):
+            if len(token) <= cjk._SHORT:
+                if _REF_SHORT_SEED.search(_token_bytes(token, key)[0]):
+                    plan.append((key, None))
+            elif (windows := _reference_windows(token, key)) is not None:
+                plan.append((key, windows))
+        if plan:
+            plans[i] = plan
+    return plans
 
 
 def _reference_verify(fam, original: str, damaged: str, ctx: str) -> list:
@@ -499,11 +529,8 @@ def _reference_verify(fam, original: str, damaged: str, ctx: str) -> list:
 @given(st.sampled_from(ALL_CLEAN), st.sampled_from(sorted(MODELS)), st.data())
 def test_screen_and_verify_match_their_definitions(line, model, data):
     text = damage(line, model) + " " + line
-    for m in cjk._TOKEN.finditer(text):
-        token = m.group()
-        for key in ("gb", "big5", "sjis", "euckr"):
-            screen = token.translate(cjk._screen_table(key))
-            assert cjk._seed_windows(token, screen, key) == _reference_windows(token, key)
+    tokens = cjk._TOKEN.findall(text)
+    assert cjk._screen(tokens) == _reference_plan(tokens)
     i = data.draw(st.integers(0, max(0, len(line) - 1)))
     original = line[i : i + data.draw(st.integers(1, 6))]
     for key in ("gb", "big5", "sjis", "euckr"):
@@ -511,6 +538,146 @@ def test_screen_and_verify_match_their_definitions(line, model, data):
         for ctx in ("", " "):
             assert cjk._verify(fam, original, damage(original, model), ctx) == \
                 _reference_verify(fam, original, damage(original, model), ctx)
+
+
+def _reference_rev(key: str) -> dict[str, tuple[bytes, ...]]:
+    """char -> byte options, decoding every code of every codec of the family one by one."""
+    fam = cjk._BY_KEY[key]
+    rev: dict[str, list[bytes]] = {}
+    for codec in fam.codecs:
+        codes = []
+        for b in range(0x80, 0x100):
+            try:
+                codes.append((bytes([b]), bytes([b]).decode(codec)))
+            except UnicodeDecodeError:
+                pass
+        single = {c[0] for c, _ in codes}
+        for lead in range(0x81, 0xFF):
+            if lead in single:
+                continue
+            for t in range(0x40, 0xFF):
+                ch = bytes([lead, t]).decode(codec, "replace")
+                if len(ch) == 1 and ch != "\ufffd":
+                    codes.append((bytes([lead, t]), ch))
+        for bs, ch in codes:
+            if bs not in rev.setdefault(ch, []):
+                rev[ch].append(bs)
+    for ch, opts in fam.extra.items():
+        for bs in opts:
+            if bs not in rev.setdefault(ch, []):
+                rev[ch].insert(0, bs)
+    rev.pop("\ufffd", None)
+    return {ch: tuple(v) for ch, v in rev.items()}
+
+
+@pytest.mark.parametrize("key", ["gb", "big5", "sjis", "euckr"])
+def test_compact_tables_match_their_definitions(key):
+    ref = _reference_rev(key)
+    rev = cjk._family(key).rev
+    assert dict(rev.items()) == ref
+    assert len(rev) == len(ref)
+    assert all(rev[ch] == opts and rev.memo[ch] == opts for ch, opts in list(ref.items())[::97])
+    assert "a" not in rev and rev.get("a") is None and rev.memo["a"] == ()
+    # bytes a codec fails on before a given byte: every two-byte code decoded on its own
+    for nxt in [None, 0x20, 0x40, 0x7E, 0x80, 0xA1, 0xBF, 0xFE, 0xFF]:
+        lost = set()
+        for codec in cjk._BY_KEY[key].codecs:
+            for b in range(0x80, 0x100):
+                try:
+                    bytes([b]).decode(codec)
+                    continue
+                except UnicodeDecodeError:
+                    pass
+                pair = bytes([b, nxt]).decode(codec, "replace") if nxt is not None else ""
+                if nxt is None or nxt < 0x40 or nxt == 0xFF or not 0x81 <= b <= 0xFE \
+                        or len(pair) != 1 or pair == "\ufffd":
+                    lost.add(b)
+        assert cjk._lost_bytes(key, nxt) == lost
+
+
+def test_signs_and_residue_table_match_their_definitions():
+    level1, _ = cjk._common_sets()
+    gb2312 = cjk._charset_rows("gb2312", (0xA1, 0xF7), (0xA1, 0xFE))
+    for key in ("gb", "big5", "sjis", "euckr"):
+        signs = {ch for ch, opts in cjk._family(key).rev.items()
+                 if not (ch in level1 or ch in gb2312 or cjk._ordinary(ch) >= 1.0)
+                 and any(len(o) == 2 and ((o[0] == 0xE2 and 0x80 <= o[1] <= 0xA0) or o == b"\xf0\x9f") for o in opts)}
+        assert cjk._signs(key) == signs
+
+    def adjacent(b1: int, b2: int) -> bool:
+        if cjk._seq_len(b1) >= 2:
+            return 0x80 <= b2 <= 0xBF and (cjk._seq_len(b1) == 2 or cjk._second_ok(b1, b2))
+        return 0x80 <= b1 <= 0xBF and (0x80 <= b2 <= 0xBF or cjk._seq_len(b2) >= 2)
+
+    table = ["0"] * 0x10000
+    for ch, opts in cjk._family("big5").rev.items():
+        if ord(ch) < 0x10000 and any(len(o) == 2 and adjacent(o[0], o[1]) for o in opts):
+            table[ord(ch)] = "2" if cjk._category(ch) in (cjk._HAN2, cjk._HANX) else "1"
+    assert cjk._residue_table() == "".join(table)
+
+
+def test_level_table_matches_the_sets():
+    level1, level2 = cjk._common_sets()
+    everyday = cjk._everyday()
+    assert everyday <= level1 and not level1 & level2
+    levels = cjk._levels()
+    for ch in sorted(level1 | level2)[::7] + [chr(o) for o in range(0x3000, 0xFFFF, 13)]:
+        if ch in level1 or ch in level2:
+            assert levels[ord(ch)] == ("e" if ch in everyday else "1" if ch in level1 else "2")
+        else:
+            assert levels[ord(ch)] == "0"
+        if 0x4E00 <= ord(ch) <= 0x9FFF:
+            assert cjk._category(ch) == (cjk._HAN1 if ch in level1 else cjk._HAN2 if ch in level2
+                                         else cjk._HANX if cjk.unicodedata.category(ch) == "Lo" else cjk._BAD)
+            assert cjk._ordinary(ch) == (1.0 if ch in everyday else 0.4 if ch in level1 | level2 else 0.0)
+        if 0xAC00 <= ord(ch) <= 0xD7A3:
+            assert cjk._category(ch) == (cjk._HANGUL if ch in level1 else cjk._HAN2)
+
+
+def _leads(option: bytes) -> bool:
+    return 0xC2 <= option[0] <= 0xF4
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(ALL_CLEAN), st.sampled_from(sorted(MODELS)))
+def test_no_parse_starts_where_the_start_mask_says_no(line, model):
+    """The start mask leaves out characters with a lead byte whose second byte cannot follow it:
+    a parse from there finds nothing, on damaged text and on clean text alike."""
+    for text in (damage(line, model), line):
+        for token in cjk._TOKEN.findall(text):
+            for key in ("gb", "big5", "sjis", "euckr"):
+                rev = cjk._family(key).rev
+                items = [None if ch == "\ufffd" else rev.get(ch, ()) for ch in token]
+                mask = cjk._start_mask(token, key)
+                for k, ch in enumerate(token):
+                    if mask[k]:
+                        continue
+                    assert ch != "\ufffd"
+                    if items[k] and any(_leads(o) for o in items[k]):
+                        j = k
+                        while j < len(token) and items[j] != ():
+                            j += 1
+                        assert cjk._parse(items, k, j, j == len(token)) == []
+
+
+def test_start_mask_outside_the_bmp():
+    rev = cjk._family("big5").rev
+    astral = [ch for ch, opts in rev.extra.items() if ord(ch) >= 0x10000]
+    assert astral
+    for ch in astral[:50]:
+        expect = any(_leads(o) and (len(o) == 1 or cjk._second_ok(o[0], o[1]) and 0x80 <= o[1] <= 0xBF)
+                     for o in rev[ch])
+        assert cjk._start_mask("\ufffd" + ch + "a", "big5") == b"\x01" + bytes([expect]) + b"\x00"
+
+
+def test_a_page_without_cjk_builds_no_cjk_table():
+    import subprocess
+
+    code = ("from talklint.mojibake import find_damage, cjk\n"
+            "find_damage('Itâ€™s a café, naïve — 📅 Ünïcödé ÷ ½')\n"
+            "print(all(f.rev is None for f in cjk._FAMILIES), cjk._screen_table.cache_info().currsize)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "0"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -579,7 +746,7 @@ def _no_start_alphabet() -> list[str]:
     for o in list(range(0x3000, 0x3100)) + list(range(0x4E00, 0xA000, 7)) + list(range(0xAC00, 0xD7A4, 11)) \
             + list(range(0xFF01, 0xFF5F)):
         ch = chr(o)
-        if ch in "锟烫屯" or any(ch in cjk._starters(k) for k in ("gb", "big5", "sjis", "euckr")):
+        if ch in "锟烫屯" or any(cjk._start_mask(ch, k) == b"\x01" for k in ("gb", "big5", "sjis", "euckr")):
             continue
         if any(any(b >= 0xC0 for o_ in cjk._family(k).rev.get(ch, ()) for b in o_)
                for k in ("gb", "big5", "sjis", "euckr")):

@@ -295,6 +295,12 @@ def test_boilerplate_options():
     assert spans(text, ["TL222"], rules) == [("TL222", "LF AI & Data Resources")]
     rules = {"TL222": {"extra-patterns": [r"LF AI & Data \w+"]}}
     assert [s for _, s in spans(text, ["TL222"], rules)] == ["LF AI & Data Resources", "Skip to main content"]
+    # A pattern with global flags cannot join the one-regex gate: the patterns are tried one by one.
+    rules = {"TL222": {"extra-patterns": [r"(?x) lf \s ai \s & \s data \s \w+"], "ignore": ["skip-link"]}}
+    assert [s for _, s in spans(text.lower(), ["TL222"], rules)] == ["lf ai & data resources"]
+    entry = residue.BoilerplateEntry(id="user", label="user", patterns=[r"(?x) a \s b"])
+    matcher = residue._Matcher([entry])
+    assert matcher.gate is None and matcher.match("a b") is entry and matcher.match("a c") is None
 
 
 @pytest.mark.parametrize("options, message", [

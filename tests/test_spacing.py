@@ -64,6 +64,20 @@ def test_glued_sentence_exceptions():
     assert apply("Great!See you.\n", [f]) == "Great! See you.\n"
 
 
+def test_glued_sentences_do_not_overlap():
+    # `Okk!Go` shares its `k` with the first glued pair `ne!Ok`: as a scan for the whole
+    # pattern, only the first is reported (the fix of the first changes the second anyway).
+    assert found("done!Okk!Go now.\n", select=("TL242",)) == [(1, 5, "TL242")]
+
+
+def test_runs_of_blanks_are_found_whole():
+    assert found("the  end   of\t  it\n", select=("TL243",)) == [(1, 4, "TL243"), (1, 9, "TL243")]
+    assert [f.end - f.start for f in lint("a  b   c\n", select=("TL243",))] == [2, 3]
+    assert found("Hi there , you  .\nword \t:\n", select=("TL241",)) == [(1, 9, "TL241"), (1, 15, "TL241"),
+                                                                        (2, 5, "TL241")]
+    assert [f.end - f.start for f in lint("x there \t ,\n", select=("TL241",))] == [3]
+
+
 # -- TL243 --------------------------------------------------------------------------------------------
 
 def test_double_space_exceptions():

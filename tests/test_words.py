@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import corpus_files, real_page_positions
 
-from talklint.checks.words import (builtin_dictionary_path, keep_case, load_dictionary,
+from talklint.checks.words import (PlainList, builtin_dictionary_path, keep_case, load_dictionary,
                                    page_language, parse_dictionary, DictionaryError)
 from talklint.config import Config, ConfigError, Settings
 from talklint.declarative import PackError, load_pack
@@ -62,6 +62,33 @@ def test_parse_dictionary_errors_name_the_line():
         parse_dictionary("# c\nteh\n", "x")
     with pytest.raises(DictionaryError, match=r"x:1:"):
         parse_dictionary("te h,the\n", "x")
+
+
+def test_plain_lists_are_read_lazily_like_a_dict():
+    text = "# c\n\nteh,the\nwih,with,wish\nteh,tea\nzz,z"
+    plain = parse_dictionary(text, "x")
+    assert isinstance(plain, PlainList)
+    assert plain == {"teh": ("tea",), "wih": ("with", "wish"), "zz": ("z",)}  # the last line wins
+    assert plain["zz"] == ("z",) and "teh" in plain and "the" not in plain and len(plain) == 3
+    with pytest.raises(KeyError):
+        plain["with"]  # a correction is not a misspelling
+    # A line that is not plain (spaces, CRLF, capitals, an empty correction) is read line by line.
+    for text in ("teh ,the\n", "teh,the\r\n", "Teh,the\n", "teh,the,,then\n", "teh\n"):
+        assert PlainList.of(text) is None, text
+    assert parse_dictionary("Teh, the\r\n", "x") == {"teh": ("the",)}
+
+
+def test_configured_entries_override_and_allow_removes():
+    text = "A speakr will recieve teh slides.\n"
+    found = lint(text, rules={"misspelling": {"extend-words": {"recieve": "get"}, "allow": ["teh", "speakr"]}})
+    assert [f.message for f in found] == ["`recieve` is a misspelling of `get`"]
+
+
+def test_addresses_and_handles_are_not_prose():
+    text = ("Mail recieve@x.org, ask @recieve or @@recieve, see www.recieve.org; "
+            "but x@recieve and a@b recieve are words.\n")
+    assert [f.column for f in lint(text)] == [91]
+    assert [f.column for f in lint("No at sign: recieve www.recieve.org HTTP://recieve.org\n")] == [13]
 
 
 def test_keep_case():

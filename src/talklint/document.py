@@ -90,6 +90,13 @@ class Span:
     start: int
     end: int
 
+    def __init__(self, start: int, end: int) -> None:
+        # The frozen dataclass's own __init__ sets each field through object.__setattr__, which
+        # made creating the spans of every node a noticeable part of parsing.
+        fields = self.__dict__
+        fields["start"] = start
+        fields["end"] = end
+
     def __contains__(self, offset: int) -> bool:
         return self.start <= offset < self.end
 
@@ -130,6 +137,13 @@ class Node:
         return "".join(parts)
 
 
+def _preorder(nodes: list[Node], out: list[Node]) -> None:
+    for node in nodes:
+        out.append(node)
+        if node.children:
+            _preorder(node.children, out)
+
+
 def _plain(node: Node, parts: list[str]) -> None:
     if node.type in ("text", "codespan"):
         parts.append(node.raw or "")
@@ -163,6 +177,8 @@ class FrontMatter:
     duplicates: list[Field] = field(default_factory=list)  # earlier entries of a repeated key
     warnings: list[tuple[int, str]] = field(default_factory=list)  # e.g. impossible dates kept as text
     body: str = field(default="", repr=False)  # the text of body_span
+    # mapping node -> {key: value node}; yaml nodes hash by identity
+    _key_index: dict[Any, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def node_span(self, node: Any) -> Span:
         """The file span of a PyYAML node from :attr:`yaml_node` (e.g. ``speakers[1]``).
@@ -180,11 +196,7 @@ class FrontMatter:
         node = self.yaml_node
         for step in path:
             if isinstance(node, yaml.MappingNode) and isinstance(step, str):
-                found = None
-                for key_node, value_node in node.value:
-                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == step:
-                        found = value_node
-                node = found
+                node = self.keys_of(node).get(step)
             elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and -len(node.value) <= step < len(node.value):
                 node = node.value[step]
             else:
@@ -192,6 +204,18 @@ class FrontMatter:
             if node is None:
                 return None
         return node
+
+    def keys_of(self, mapping: Any) -> dict[str, Any]:
+        """A mapping node's scalar keys to their value nodes (the last entry of a repeated key),
+        built once per node: rules look up many keys of the same mappings."""
+        index = self._key_index.get(mapping)
+        if index is None:
+            index = {}
+            for key_node, value_node in mapping.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    index[key_node.value] = value_node
+            self._key_index[mapping] = index
+        return index
 
     def span_at(self, *path: str | int) -> Span | None:
         """The file span of the YAML value at ``path`` (see :meth:`node_at`), or None."""
@@ -216,10 +240,16 @@ class Document:
     def __post_init__(self) -> None:
         self._code_starts = [s.start for s in self.code_spans]
         self._html_starts = [s.start for s in self.html_spans]
+        self._nodes: list[Node] | None = None
 
     def walk(self) -> Iterator[Node]:
-        for node in self.children:
-            yield from node.walk()
+        """Every node, depth first in document order. Many rules walk the same tree, so the
+        order is computed once (the tree is read-only once made)."""
+        nodes = self._nodes
+        if nodes is None:
+            nodes = self._nodes = []
+            _preorder(self.children, nodes)
+        return iter(nodes)
 
     def is_code(self, offset: int) -> bool:
         """True when ``offset`` lies in front matter, a code block or a code span."""
@@ -302,6 +332,8 @@ class _Constructor(yaml.constructor.SafeConstructor):
             return node.value
 
     def construct_object(self, node, deep=False):  # type: ignore[override]
+        if node.tag == _YAML_STR and type(node) is yaml.ScalarNode:
+            return node.value  # what construct_yaml_str returns, without the dispatch
         try:
             return super().construct_object(node, deep)
         except (yaml.YAMLError, RecursionError):
@@ -313,6 +345,7 @@ class _Constructor(yaml.constructor.SafeConstructor):
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+_YAML_STR = "tag:yaml.org,2002:str"
 
 
 def _yaml_error(exc: BaseException, body: str) -> tuple[int, str]:
@@ -1386,11 +1419,13 @@ _CODE_TYPES = frozenset(("block_code", "codespan"))
 _HTML_TYPES = frozenset(("block_html", "inline_html"))
 
 
-def _finish(nodes: list[Node], parent: Node | None, code: list[Span], html: list[Span]) -> None:
-    """Collect code and HTML spans, and keep children inside their parent: only whitespace-only
-    blocks need it (an indented code block of spaces at the end of a block quote whose span stops
-    at its last ``>``)."""
+def _finish(nodes: list[Node], parent: Node | None, code: list[Span], html: list[Span],
+            order: list[Node]) -> None:
+    """Collect code and HTML spans and the nodes in document order (:meth:`Document.walk`), and
+    keep children inside their parent: only whitespace-only blocks need it (an indented code
+    block of spaces at the end of a block quote whose span stops at its last ``>``)."""
     for node in nodes:
+        order.append(node)
         if parent is not None:
             ps, pe = parent.span.start, parent.span.end
             cs, ce = node.span.start, node.span.end
@@ -1402,7 +1437,7 @@ def _finish(nodes: list[Node], parent: Node | None, code: list[Span], html: list
         elif node.type in _HTML_TYPES:
             html.append(node.span)
         if node.children:
-            _finish(node.children, node, code, html)
+            _finish(node.children, node, code, html, order)
 
 
 def _merged(spans: list[Span]) -> list[Span]:
@@ -1465,8 +1500,9 @@ def _parse_body(source: Source, front: FrontMatter | None, unclosed: Span | None
     children = _blocks(ctx, root, root.tokens)
     code: list[Span] = [front.span] if front is not None else []
     html: list[Span] = []
-    _finish(children, None, code, html)
-    return Document(
+    order: list[Node] = []
+    _finish(children, None, code, html, order)
+    document = Document(
         source=source,
         front_matter=front,
         children=children,
@@ -1475,3 +1511,5 @@ def _parse_body(source: Source, front: FrontMatter | None, unclosed: Span | None
         unclosed_front_matter=unclosed,
         fallbacks=ctx.fallbacks,
     )
+    document._nodes = order
+    return document

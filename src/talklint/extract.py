@@ -44,6 +44,7 @@ class Aliases:
     body_labels: dict[str, str]  # normalised label → canonical fact name
 
 
+@functools.lru_cache(maxsize=4096)  # pages of a site repeat the same few keys
 def normalise_key(key: str) -> str:
     """"Start-Datetime", "start_datetime" and "start datetime" are the same key."""
     return re.sub(r"[\s_\-]+", " ", key.strip()).casefold()

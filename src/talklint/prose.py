@@ -17,7 +17,8 @@ BARE_URL = re.compile(r"""(?:https?|ftp)://[^\s<>"'`)\]]+|www\.[^\s<>"'`)\]]+"""
 # long run of word characters (a 100,000-character front-matter key) would be tried as the
 # start of an address, each try scanning to the end of the run — quadratic time.
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
+# The "@" first and the look-behind after it: the regex engine then skips from "@" to "@".
+HANDLE = re.compile(r"@(?<![\w@]@)[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
 
 
 class ExcludedRanges:
@@ -59,7 +60,8 @@ def excluded_ranges(ctx) -> ExcludedRanges:
         url_span = node.attrs.get("url_span") if node.attrs else None
         if url_span is not None:
             spans.append((url_span.start, url_span.end))
-    for pattern in (BARE_URL, EMAIL, HANDLE):
+    # addresses and handles need an "@": most pages have none, and scanning for them is slow
+    for pattern in (BARE_URL, EMAIL, HANDLE) if "@" in text else (BARE_URL,):
         spans += [m.span() for m in pattern.finditer(text)]
     result = ExcludedRanges(spans)
     ctx.shared["prose.excluded"] = result

@@ -175,7 +175,10 @@ def _front_matter(document: Document, fields: list[str]) -> Iterator[Reference]:
     for name in fields:
         keys = name.split(".")
         if fm.kind == "yaml":
-            for node in _yaml_scalars(fm.yaml_node, keys):
+            root = fm.yaml_node
+            if isinstance(root, yaml.MappingNode) and keys[0] not in fm.keys_of(root):
+                continue  # most fields are absent: no need to look through every entry
+            for node in _yaml_scalars(root, keys):
                 span = fm.node_span(node)
                 yield from _field_reference(document, name, str(node.value), span.start, span.end)
         else:

@@ -14,6 +14,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 UTF8_BOM = b"\xef\xbb\xbf"
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -76,6 +77,16 @@ class Source:
         return cls(path=path, text=text, raw=raw, bom=bom)
 
     def _index_lines(self) -> None:
+        text = self.text
+        if "\r" not in text:  # LF only, the usual case: C-level split instead of a regex scan
+            lengths = [len(line) + 1 for line in text.split("\n")]
+            starts = [0, *accumulate(lengths[:-1])]
+            self.line_starts = starts
+            self.line_ends = [s - 1 for s in starts[1:]]
+            self.line_ends.append(len(text))
+            self.terminators = ["\n"] * (len(starts) - 1)
+            self.terminators.append("")
+            return
         starts = [0]
         ends: list[int] = []
         terms: list[str] = []

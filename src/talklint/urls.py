@@ -116,18 +116,24 @@ def _front_matter_refs(fm, text: str) -> Iterator[LinkRef]:
                     yield LinkRef(f.value, span, "front-matter", key=key)
 
 
-def _yaml_scalars(node: Any, path: tuple[str, ...], depth: int = 0) -> Iterator[tuple[tuple[str, ...], Any]]:
+def _yaml_scalars(node: Any, path: tuple[str, ...], depth: int = 0,
+                  out: list | None = None) -> list[tuple[tuple[str, ...], Any]]:
+    """(key path, node) of every scalar under a key, in document order (a list: nested
+    generators cost more than the walk itself)."""
+    if out is None:
+        out = []
     if depth > 50:
-        return
+        return out
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
-                yield from _yaml_scalars(value_node, (*path, str(key_node.value)), depth + 1)
+                _yaml_scalars(value_node, (*path, str(key_node.value)), depth + 1, out)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            yield from _yaml_scalars(item, path, depth + 1)
+            _yaml_scalars(item, path, depth + 1, out)
     elif isinstance(node, yaml.ScalarNode) and path:
-        yield path, node
+        out.append((path, node))
+    return out
 
 
 def _scalar_ref(fm, text: str, path: tuple[str, ...], node: Any) -> LinkRef | None:
@@ -162,6 +168,7 @@ _URL_KEY = re.compile(
     r"authorlink|gitx|map|resource)$")
 
 
+@functools.lru_cache(maxsize=4096)  # the same few keys on every page
 def is_url_key(key: str) -> bool:
     return bool(_URL_KEY.fullmatch(key.rsplit(".", 1)[-1]))
 

@@ -582,7 +582,9 @@ class HtmlEntity(Rule):
 
     def check(self, ctx):
         text = ctx.source.text
-        if "&" not in text:
+        # every double-escaped entity holds a single one (&amp;): no entity anywhere, nothing
+        # to look at region by region ("Q&A", "?a=1&b=2")
+        if "&" not in text or not _ENTITY.search(text):
             return
         from ..prose import excluded_ranges
 

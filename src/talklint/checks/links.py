@@ -66,6 +66,7 @@ def _quote(s: str, limit: int = 60) -> str:
 _NO_COLON = re.compile(r"(?i)(https?|htps?|htt?ps?|hhttps?|ttps?)//(?=[^/\s])")
 _HOST_LABEL = re.compile(r"(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?$|[^\W_]$")
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+_SCHEME_AGAIN = re.compile(r"(?i)/+(https?):?/+")
 
 
 def _edit_distance_le(a: str, b: str, limit: int) -> bool:
@@ -114,7 +115,7 @@ def _web_url_problem(url: str, scheme: str, rest: str, kind: str) -> str | None:
         return f"Backslashes after `{scheme}:`: write `{scheme}://`"
     if not rest.startswith("//"):
         return f"`{scheme}:` must be followed by `//`"
-    again = re.match(r"(?i)/+(https?):?/+", rest)
+    again = _SCHEME_AGAIN.match(rest)
     if again:
         return f"The scheme is written twice (`{scheme}://{again.group(1)}…`)"
     host = parse_url(url).host
@@ -152,6 +153,11 @@ def _host_problem(host: str) -> str | None:
 
 def _unbalanced(url: str) -> bool:
     for open_, close in ("()", "[]"):
+        opened = url.count(open_)
+        if opened != url.count(close):
+            return True
+        if not opened:
+            continue  # most URLs have no brackets: no need to follow them character by character
         depth = 0
         for c in url:
             depth += (c == open_) - (c == close)
@@ -226,9 +232,10 @@ class BrokenLink:
         self.gap = gap  # the blank between `]` and `(`
 
 
-# `[text](` or `[text] (`, then a destination that starts like a web address.
+# `[text](` or `[text] (`, then a destination that starts like a web address. The `[` comes
+# first and the look-behind after it, so that the regex engine skips to the brackets.
 _BROKEN = re.compile(
-    r"(?<![\\!\]])\[(?P<text>[^\[\]\n]{1,300})\](?P<gap>[ \t]?)\((?P<dest>(?:https?://|www\.)[^\s()<>]*)")
+    r"\[(?<![\\!\]]\[)(?P<text>[^\[\]\n]{1,300})\](?P<gap>[ \t]?)\((?P<dest>(?:https?://|www\.)[^\s()<>]*)")
 _INLINE_CONTAINERS = frozenset(("paragraph", "block_text", "heading", "table_cell"))
 
 
@@ -622,13 +629,14 @@ _PLACEHOLDER_WORDS = frozenset("""
 # todo tbd tba tbc fixme xxx url link href your-link your-url insert-link insert-url add-link
 ... … http:// https:// http https javascript:void(0) javascript:void(0); javascript:; about:blank
 """.split())
+_PLACEHOLDER = re.compile(r"(?i)<?(?:url|link|todo|tbd)>?|x{3,}|\.{3,}")
 
 
 def placeholder_reason(url: str, example_domains: bool = False) -> str | None:
     """Why a target is a placeholder, or None."""
     value = url.strip()
     low = value.lower()
-    if low in _PLACEHOLDER_WORDS or re.fullmatch(r"(?i)<?(?:url|link|todo|tbd)>?|x{3,}|\.{3,}", value):
+    if low in _PLACEHOLDER_WORDS or _PLACEHOLDER.fullmatch(value):
         return f"{_quote(value)} is a placeholder, not a link target"
     if low in ("http://www.", "https://www."):
         return f"{_quote(value)} is a placeholder, not a link target"

@@ -279,11 +279,14 @@ including according regarding following several various another every
 """.split())
 
 # `.word` or `word` between CJK letters; the lookbehind keeps the token whole on the left
-# (the characters before it are CJK), the lookahead on the right.
-_STRAY = re.compile(
-    rf"[{_CJK_LETTERS}](?P<token>\.(?P<dotted>[a-z]+)(?=[{_CJK_LETTERS}{_CJK_PUNCT}]|[ \t]*$)"
-    rf"|(?P<glued>[a-z]+)(?=[{_CJK_LETTERS}]))",
-    re.MULTILINE)
+# (the characters before it are CJK), the lookahead on the right. Compiled when first needed
+# (a page that is not all ASCII): its character classes take milliseconds to compile.
+@functools.cache
+def _stray() -> re.Pattern:
+    return re.compile(
+        rf"[{_CJK_LETTERS}](?P<token>\.(?P<dotted>[a-z]+)(?=[{_CJK_LETTERS}{_CJK_PUNCT}]|[ \t]*$)"
+        rf"|(?P<glued>[a-z]+)(?=[{_CJK_LETTERS}]))",
+        re.MULTILINE)
 
 
 class StrayFragment(Rule):
@@ -331,8 +334,10 @@ class StrayFragment(Rule):
 
     def check(self, ctx):
         text = ctx.source.text
+        if text.isascii():
+            return  # no CJK letter: nothing to find (a C-level test, faster than the scan)
         skip = None
-        for m in _STRAY.finditer(text):
+        for m in _stray().finditer(text):
             word = m.group("dotted") or m.group("glued")
             if word not in _STRAY_WORDS:
                 continue
@@ -569,25 +574,34 @@ class _Matcher:
 
     def __init__(self, entries: list[BoilerplateEntry]):
         self.phrases: dict[str, BoilerplateEntry] = {}
-        self.patterns: list[tuple[re.Pattern, BoilerplateEntry]] = []
+        self._sources: list[tuple[str, BoilerplateEntry]] = []
         for e in entries:
             for p in e.phrases:
                 self.phrases.setdefault(normalise_phrase(p), e)
-            flags = re.IGNORECASE if e.ignore_case else 0
-            self.patterns += [(re.compile(p, flags), e) for p in e.patterns]
+            self._sources += [(p, e) for p in e.patterns]
+        self._patterns: list[tuple[re.Pattern, BoilerplateEntry]] | None = None
         # One alternation as a first test, so a line of prose costs one regex call, not one
         # per pattern. A pattern with global inline flags cannot join it: then no gate.
         try:
             self.gate = re.compile("|".join(
-                f"(?{'i' if e.ignore_case else '-i'}:{rx.pattern})" for rx, e in self.patterns))
+                f"(?{'i' if e.ignore_case else '-i'}:{p})" for p, e in self._sources))
         except re.error:
             self.gate = None
+
+    @property
+    def patterns(self) -> list[tuple[re.Pattern, BoilerplateEntry]]:
+        """The patterns one by one, compiled when first needed: behind the gate, most runs
+        never need them, and compiling them was a part of every run's start-up."""
+        if self._patterns is None:
+            self._patterns = [(re.compile(p, re.IGNORECASE if e.ignore_case else 0), e)
+                              for p, e in self._sources]
+        return self._patterns
 
     def match(self, core: str) -> BoilerplateEntry | None:
         entry = self.phrases.get(normalise_phrase(core))
         if entry is not None:
             return entry
-        if not self.patterns:
+        if not self._sources:
             return None
         collapsed = " ".join(core.split())
         if self.gate is not None and not self.gate.fullmatch(collapsed):
@@ -699,7 +713,8 @@ class ScrapedBoilerplate(Rule):
         fm = ctx.document.front_matter
         body_first = source.line_index(fm.span.end) + 1 if fm is not None else 0
         body = range(body_first, source.line_count)
-        nonblank = [i for i in body if not _is_blank(source, i)]
+        text, starts, ends = source.text, source.line_starts, source.line_ends
+        nonblank = [i for i in body if text[starts[i]:ends[i]].strip(" \t")]  # not _is_blank(i)
         candidates = self._candidates(ctx, nonblank)
         hits, boxes = self._settle(ctx, body, nonblank, candidates)
         yield from self._findings(source, hits, boxes)

@@ -10,6 +10,7 @@ of ordinary spaces, so that no two of these rules report or fix the same charact
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 
@@ -19,8 +20,15 @@ from ..rule import Rule
 from .words import (foreign_sentence, line_end, line_prefix_is_markup, line_start, page_language,
                     sentence_bounds)
 
-_CJK = re.compile(r"[\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-                  r"\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]")
+
+@functools.cache
+def _cjk() -> re.Pattern:
+    """A CJK character. Compiled when first needed: compiling a class of this many ranges
+    takes milliseconds, and most runs never get to a sentence that needs it."""
+    return re.compile(r"[\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+                      r"\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]")
+
+
 _LATIN_LETTER = r"A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _BLANKS = " \t\u00a0\u202f"
 
@@ -37,7 +45,7 @@ def _cjk_sentence(text: str, start: int, end: int) -> bool:
     """True when the sentence around ``start..end`` holds Chinese, Japanese or Korean text: its
     Latin words and their spacing follow that language's conventions, not English ones."""
     s, e = sentence_bounds(text, start, end)
-    return _CJK.search(text, s, e) is not None
+    return _cjk().search(text, s, e) is not None
 
 
 def _table_lines(ctx) -> tuple[list[int], list[int]]:
@@ -60,8 +68,11 @@ def _in_table(ctx, offset: int) -> bool:
 # The blanks before one mark of punctuation (`?!` and `!!` count as one), after a Latin letter or
 # the end of emphasis, a quote or a bracket; the mark ends the word: a blank, the end of the line
 # or closing emphasis/quotes follow (so `:)`, ` .NET`, ` .md`, `a :: b`, ` ...` are not matched).
+# The pattern starts with the blank and looks back from it: a pattern that starts with a
+# character class is searched for with a fast scan, one that starts with a look-behind is tried
+# at every position.
 _SPACE_BEFORE = re.compile(
-    rf"(?<=[{_LATIN_LETTER})\]*_\"”’])([ \t\u00a0\u202f]+)"
+    rf"([ \t\u00a0\u202f](?<=[{_LATIN_LETTER})\]*_\"”’][ \t\u00a0\u202f])[ \t\u00a0\u202f]*)"
     r"([,;:]|\.(?![ \t]*\.)|[!?]+)"
     r"(?=[ \t\u00a0\u202f]*(?:\r|\n|$)|[ \t\u00a0\u202f]|[*_\"”’](?:[\s*_\"”’]|$))")
 
@@ -150,7 +161,21 @@ See Learn Let Come Stay Enjoy Meet
 # Found fast by its core (two lower-case letters, the mark, a capital and a lower-case letter),
 # then checked: the word before is a whole word (not the tail of a domain, path, handle or
 # dotted abbreviation), the word after ends there (not `Tensor.Shape`, `Foo(`, `Bar_baz`).
-_GLUED_CORE = re.compile(r"[a-z]{2}[.!?][A-Z][a-z]")
+_GLUED_CORE = re.compile(r"[.!?](?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+
+
+def _glued_marks(text: str):
+    """Offsets of the marks of ``[a-z]{2}[.!?][A-Z][a-z]`` as a scan for that pattern finds
+    them (one occurrence does not overlap the previous one). The pattern is searched from the
+    mark, which the regex engine skips to, instead of from every lower-case letter."""
+    last = 0
+    for m in _GLUED_CORE.finditer(text):
+        p = m.start()
+        if p - 2 >= last:
+            last = p + 3
+            yield p
+
+
 _GLUED_BEFORE = re.compile(r"(?<![\w.@/\\:#%&=~+-])(?:[A-Za-z]*-)?[A-Za-z]*\Z")
 _GLUED_AFTER = re.compile(r"[A-Z][a-z]+(?![\w@/\\(-])(?!\.\w)")
 
@@ -193,8 +218,7 @@ class MissingSpaceAfterSentence(Rule):
     def check(self, ctx):
         text = ctx.source.text
         skip = None
-        for m in _GLUED_CORE.finditer(text):
-            p = m.start() + 2
+        for p in _glued_marks(text):
             mark = text[p]
             after = _GLUED_AFTER.match(text, p + 1)
             if after is None or (mark == "." and after.group() not in SENTENCE_STARTERS):
@@ -212,7 +236,9 @@ class MissingSpaceAfterSentence(Rule):
 
 # -- TL243 double-space -----------------------------------------------------------------------------
 
-_DOUBLE = re.compile(r"(?<=[^\s])( {2,})(?=[^\s])")
+# Two spaces after a non-blank, then more spaces up to a non-blank; written to start with the
+# two spaces, so that the regex engine skips to them instead of trying every position.
+_DOUBLE = re.compile(r"  (?<=[^\s]  ) *(?=[^\s])")
 _AFTER_SENTENCE = re.compile(r"[.!?:;…][\"'”’)\]*_]*$")
 
 
@@ -276,7 +302,7 @@ class DoubleSpace(Rule):
 
 def _plain(char: str) -> bool:
     """A character of an English sentence: not CJK, not a symbol (emoji), not invisible."""
-    if _CJK.match(char):
+    if _cjk().match(char):
         return False
     return unicodedata.category(char)[0] not in "SC" or char in "$%&+<=>|~^`"
 
@@ -384,7 +410,7 @@ class MisplacedNbsp(Rule):
                 continue
             if prev.isdigit() or nxt.isdigit() or nxt in _KEEP_BEFORE or prev in _KEEP_AFTER:
                 continue
-            if _CJK.match(prev) or _CJK.match(nxt) or _cjk_sentence(text, s, e):
+            if _cjk().match(prev) or _cjk().match(nxt) or _cjk_sentence(text, s, e):
                 continue
             if _ABBREVIATION.search(text[max(0, s - 12):s]):
                 continue

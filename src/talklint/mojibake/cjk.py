@@ -11,14 +11,17 @@ How it works
 Damage is found by structure, not by statistics over the whole text.
 
 1. Cheap exits: text without any character that can begin a damaged span (CJK ideographs,
-   hangul, half-width katakana, U+FFFD, private use) returns at once.
+   hangul, half-width katakana, U+FFFD, private use) returns at once, and builds no table.
 2. The text is cut into *tokens*, maximal runs of non-ASCII characters: the wrong decoder
    re-synchronises on every ASCII byte, so damage never straddles ASCII except for the one
    ASCII character a dangling lead byte swallowed (which is then inside the token, as the
    trail byte of a double-byte character).
 3. For each code-page family every token character is mapped back to the bytes the family's
    codecs decode it from (U+FFFD stands for one lost byte). The byte stream is parsed as
-   UTF-8 from each character that can start a UTF-8 sequence. The parse tolerates exactly
+   UTF-8 from each character that can start a UTF-8 sequence (a lead byte, followed by a
+   continuation byte that lead allows if the character has a second byte), near the two
+   complete characters in a row that a screen of all the tokens finds first (see
+   ``_screen``; correct CJK text rarely has them). The parse tolerates exactly
    what the damage models produce: unknown bytes where U+FFFD stands, continuation bytes
    dropped at a character boundary (``errors="ignore"``), and a last character cut short at
    the end of the run. A damaged span is where this parse holds; its boundaries fall on
@@ -67,11 +70,13 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import compress
+from operator import ne
 
 from . import Damage
 
@@ -119,7 +124,7 @@ class _Family:
     codecs: tuple[str, ...]
     variants: tuple[_Variant, ...]
     extra: dict[str, tuple[bytes, ...]] = field(default_factory=dict)
-    rev: dict[str, tuple[bytes, ...]] = field(default_factory=dict)  # char -> byte options
+    rev: "_Rev | None" = None  # char -> byte options, built on first use
 
 
 _FAMILIES: list[_Family] = [
@@ -153,52 +158,163 @@ _BY_KEY = {f.key: f for f in _FAMILIES}
 _KEYS = tuple(_BY_KEY)
 
 
-@lru_cache(maxsize=None)
-def _codec_table(codec: str) -> tuple[dict[int, str], dict[int, str]]:
-    """(single, pair): bytes 0x80-0xFF that decode alone; two-byte codes that decode to one char."""
-    single: dict[int, str] = {}
-    for b in range(0x80, 0x100):
-        try:
-            single[b] = bytes([b]).decode(codec)
-        except UnicodeDecodeError:
-            pass
-    pair: dict[int, str] = {}
+def _codec_codes(codec: str) -> tuple[list[int], list[str]]:
+    """(codes, chars): every byte 0x80-0xFF that decodes alone, then every two-byte code with
+    what it decodes to (U+FFFD or several characters where it is no code: the caller drops
+    those). Built when a family's table is, and not kept: the table holds what is needed."""
+    single = _singles(codec)
+    codes: list[int] = list(single)
+    chars: list[str] = [bytes([b]).decode(codec) for b in single]
+    trails = range(0x40, 0xFF)
+    # all trail bytes after one lead in one decode, NUL standing for the lead byte
+    template = b"\n".join(bytes([0, t]) for t in trails)
     for lead in range(0x81, 0xFF):
         if lead in single:
             continue
-        trails = range(0x40, 0xFF)
-        parts = b"\n".join(bytes([lead, t]) for t in trails).decode(codec, "replace").split("\n")
+        parts = template.replace(b"\0", bytes([lead])).decode(codec, "replace").split("\n")
         if len(parts) != len(trails):  # pragma: no cover - defensive
             continue
-        for t, part in zip(trails, parts):
-            if len(part) == 1 and part != "\ufffd":
-                pair[lead << 8 | t] = part
-    return single, pair
+        codes.extend(range(lead << 8 | trails[0], (lead << 8 | trails[-1]) + 1))
+        chars.extend(parts)
+    return codes, chars
+
+
+@lru_cache(maxsize=None)
+def _singles(codec: str) -> tuple[int, ...]:
+    """Bytes 0x80-0xFF that the code page decodes alone."""
+    out = []
+    for b in range(0x80, 0x100):
+        try:
+            bytes([b]).decode(codec)
+        except UnicodeDecodeError:
+            continue
+        out.append(b)
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _leads_before(codec: str, trail: int) -> frozenset[int]:
+    """Lead bytes that make a two-byte code, one that decodes to one character, with ``trail``
+    (a lead byte that decodes alone, or a trail byte outside 40-FE, makes no code)."""
+    if not 0x40 <= trail <= 0xFE:
+        return frozenset()
+    single = _singles(codec)
+    leads = [lead for lead in range(0x81, 0xFF) if lead not in single]
+    parts = b"\n".join(bytes([lead, trail]) for lead in leads).decode(codec, "replace").split("\n")
+    return frozenset(lead for lead, part in zip(leads, parts) if len(part) == 1 and part != "\ufffd")
+
+
+@lru_cache(maxsize=None)
+def _option(code: int) -> tuple[bytes, ...]:
+    """The one-option tuple of a code, shared by every family and character that has it."""
+    return (bytes([code]) if code < 0x100 else bytes([code >> 8, code & 0xFF]),)
+
+
+class _Options(dict):
+    """char -> byte options, filled on first use from the family's compact table (a dict of a
+    few thousand characters where the tables hold 70,000)."""
+
+    def __init__(self, rev: "_Rev"):
+        super().__init__()
+        self.rev = rev
+
+    def __missing__(self, ch: str) -> tuple[bytes, ...]:
+        opts = self.rev.get(ch, ())
+        self[ch] = opts
+        return opts
+
+
+class _Rev:
+    """What a family's code pages decode to each character from, kept compactly: ``prim`` is a
+    string indexed by code point holding the character's code as a character (the bytes: one
+    code 80-FF, or lead << 8 | trail; NUL where there is none), and ``extra`` the characters
+    with several codes or outside the BMP. A read-only mapping char -> tuple of byte strings,
+    in the order the codecs list them."""
+
+    def __init__(self, prim: str, extra: dict[str, tuple[bytes, ...]]):
+        self.prim = prim
+        self.extra = extra
+        self.memo = _Options(self)  # the hot path's lookups: options or () per character
+
+    def get(self, ch: str, default=None):
+        opts = self.extra.get(ch)
+        if opts is not None:
+            return opts
+        o = ord(ch)
+        code = ord(self.prim[o]) if o < 0x10000 else 0
+        return _option(code) if code else default
+
+    def __getitem__(self, ch: str) -> tuple[bytes, ...]:
+        opts = self.get(ch)
+        if opts is None:
+            raise KeyError(ch)
+        return opts
+
+    def __contains__(self, ch: str) -> bool:
+        return self.get(ch) is not None
+
+    def __len__(self) -> int:
+        return len(self.prim) - self.prim.count("\0") + sum(1 for ch in self.extra if ord(ch) >= 0x10000)
+
+    def items(self):
+        """(char, options) for every character: those with one code first, then the others."""
+        for o, code in self.codes():
+            yield chr(o), (bytes([code]) if code < 0x100 else bytes([code >> 8, code & 0xFF]),)
+        yield from self.extra.items()
+
+    def codes(self):
+        """(code point, code) of every BMP character with one code, without building options."""
+        for m in _PRESENT.finditer(self.prim):
+            if chr(m.start()) not in self.extra:
+                yield m.start(), ord(m.group())
+
+
+_PRESENT = re.compile("[^\0]")
 
 
 def _family(key: str) -> _Family:
     fam = _BY_KEY[key]
-    if not fam.rev:
-        rev: dict[str, list[bytes]] = {}
-        for codec in fam.codecs:
-            single, pair = _codec_table(codec)
-            for b, ch in single.items():
-                rev.setdefault(ch, [])
-                if bytes([b]) not in rev[ch]:
-                    rev[ch].append(bytes([b]))
-            for code, ch in pair.items():
-                bs = bytes([code >> 8, code & 0xFF])
-                rev.setdefault(ch, [])
-                if bs not in rev[ch]:
-                    rev[ch].append(bs)
-        for ch, opts in fam.extra.items():
-            rev.setdefault(ch, [])
-            for bs in opts:
-                if bs not in rev[ch]:
-                    rev[ch].insert(0, bs)
-        rev.pop("\ufffd", None)
-        fam.rev = {ch: tuple(v) for ch, v in rev.items()}
+    if fam.rev is None:
+        fam.rev = _build_rev(fam)
     return fam
+
+
+def _build_rev(fam: _Family) -> _Rev:
+    tables = [_codec_codes(codec) for codec in fam.codecs]
+    first: dict[str, int] = {}  # char -> its first code
+    for codes, chars in reversed(tables):
+        first.update(zip(reversed(chars), reversed(codes)))
+    for ch in [ch for ch in first if len(ch) != 1 or ch == "\ufffd"]:
+        del first[ch]  # no code: U+FFFD for bytes that fail, or two characters
+    # a character has several codes when a code page's first or last code for it is not the
+    # family's first: only those few are looked for code by code
+    several: set[str] = set()
+    for codes, chars in tables:
+        for own in (dict(zip(chars, codes)), dict(zip(reversed(chars), reversed(codes)))):
+            several.update(compress(own, map(ne, own.values(), map(first.get, own))))
+    several &= first.keys()
+    more: dict[str, list[int]] = {}
+    for codes, chars in tables:
+        for ch, code in compress(zip(chars, codes), map(several.__contains__, chars)):
+            have = more.setdefault(ch, [])
+            if code not in have:
+                have.append(code)
+    for ch, opts in fam.extra.items():
+        have = more.setdefault(ch, [first[ch]] if ch in first else [])
+        for bs in opts:
+            code = bs[0] if len(bs) == 1 else bs[0] << 8 | bs[1]
+            if code not in have:
+                have.insert(0, code)
+        first[ch] = have[0]
+    first.pop("\ufffd", None)
+    more.pop("\ufffd", None)
+    extra = {ch: tuple(_option(c)[0] for c in codes) for ch, codes in more.items() if len(codes) > 1}
+    for ch in list(filter("\uffff".__lt__, first)):
+        extra.setdefault(ch, _option(first.pop(ch)))
+    prim = ["\0"] * 0x10000
+    for _ in map(prim.__setitem__, map(ord, first), map(chr, first.values())):  # a loop in C
+        pass
+    return _Rev("".join(prim), extra)
 
 
 @lru_cache(maxsize=None)
@@ -213,12 +329,9 @@ def _lost_bytes(key: str, nxt: int | None) -> frozenset[int]:
         return frozenset().union(*(_lost_bytes(key, c) for c in range(0x80, 0xC0)))
     out = set()
     for codec in fam.codecs:
-        single, pair = _codec_table(codec)
-        for b in range(0x80, 0x100):
-            if b in single:
-                continue
-            if nxt is None or nxt < 0x40 or (b << 8 | nxt) not in pair:
-                out.add(b)
+        single = _singles(codec)
+        paired = frozenset() if nxt is None else _leads_before(codec, nxt)
+        out.update(b for b in range(0x80, 0x100) if b not in single and b not in paired)
     return frozenset(out)
 
 
@@ -226,23 +339,18 @@ def _lost_bytes(key: str, nxt: int | None) -> frozenset[int]:
 # Plausibility of characters
 
 
-@lru_cache(maxsize=None)
 def _charset_rows(codec: str, leads: tuple[int, int], trails: tuple[int, int]) -> frozenset[str]:
     out = set()
+    # a row in one decode: a code that fails leaves U+FFFD, alone or beside a character
+    template = b"\n".join(bytes([0, t]) for t in range(trails[0], trails[1] + 1))
     for lead in range(leads[0], leads[1] + 1):
-        for t in range(trails[0], trails[1] + 1):
-            try:
-                ch = bytes([lead, t]).decode(codec)
-            except UnicodeDecodeError:
-                continue
-            if len(ch) == 1:
-                out.add(ch)
-    return frozenset(out)
+        out.update(template.replace(b"\0", bytes([lead])).decode(codec, "replace").split("\n"))
+    return frozenset(ch for ch in out if len(ch) == 1 and ch != "\ufffd")
 
 
-@lru_cache(maxsize=None)
 def _common_sets() -> tuple[frozenset[str], frozenset[str]]:
-    """(level1, level2): ideographs and hangul in the common levels of the national standards."""
+    """(level1, level2): ideographs and hangul in the common levels of the national standards.
+    Built on demand: the detector reads them from ``_levels``."""
     level1 = (
         _charset_rows("gb2312", (0xB0, 0xD7), (0xA1, 0xFE))  # GB2312 level 1: 3755 hanzi
         | _charset_rows("big5", (0xA4, 0xC6), (0x40, 0xFE))  # Big5 frequently used: 5401
@@ -258,6 +366,20 @@ def _common_sets() -> tuple[frozenset[str], frozenset[str]]:
     return level1, level2
 
 
+@lru_cache(maxsize=None)
+def _levels() -> str:
+    """Indexed by code point (all the sets are in the BMP): "1" for the level-1 characters of
+    _common_sets, "2" for level 2, "e" for the everyday ideographs of level 1 (_everyday) and
+    "f" for those of level 2, "0" for the rest. 64 KB where the sets take megabytes."""
+    level1, level2 = _common_sets()
+    everyday = _everyday()
+    table = ["0"] * 0x10000
+    for chars, mark, daily in ((level1, "1", "e"), (level2, "2", "f")):
+        for ch in chars:
+            table[ord(ch)] = daily if ch in everyday else mark
+    return "".join(table)
+
+
 # categories of an original (repaired) character
 _HAN1, _HAN2, _HANX, _KANA, _HANGUL, _CJKP, _PUNCT, _EMOJI, _LATIN, _GREEK, _CYR, _ASCII, _FMT, _BAD = (
     "han1", "han2", "hanx", "kana", "hangul", "cjkp", "punct", "emoji", "latin", "greek", "cyr",
@@ -271,15 +393,14 @@ def _category(ch: str) -> str:
     if o < 0x80:
         return _ASCII if 0x20 <= o < 0x7F else _BAD
     if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F:
-        level1, level2 = _common_sets()
-        if ch in level1:
+        level = _levels()[o] if o < 0x10000 else "0"
+        if level in "1e":
             return _HAN1
-        if ch in level2:
+        if level in "2f":
             return _HAN2
         return _HANX if unicodedata.category(ch) == "Lo" else _BAD
     if 0xAC00 <= o <= 0xD7A3:
-        level1, _ = _common_sets()
-        return _HANGUL if ch in level1 else _HAN2
+        return _HANGUL if _levels()[o] in "1e" else _HAN2
     if 0x3041 <= o <= 0x3096 or 0x3099 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF or 0xFF61 <= o <= 0xFF9F:
         return _KANA
     if 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF60 or 0xFFE0 <= o <= 0xFFE6 or 0x3200 <= o <= 0x33FF:
@@ -336,10 +457,10 @@ _SCRIPT = {_HAN1: "cjk", _HAN2: "cjk", _HANX: "cjk", _KANA: "cjk", _HANGUL: "cjk
 # rare ideographs, symbols and half-width katakana; clean text of common ones.
 
 
-@lru_cache(maxsize=None)
 def _everyday() -> frozenset[str]:
     """Ideographs of everyday text: GB2312 level 1, JIS level 1, and the Big5 frequent
-    characters that Japanese also counts as frequent (traditional forms)."""
+    characters that Japanese also counts as frequent (traditional forms). Built on demand:
+    the detector reads them from ``_levels``."""
     gb1 = _charset_rows("gb2312", (0xB0, 0xD7), (0xA1, 0xFE))
     jis1 = _charset_rows("euc_jp", (0xB0, 0xCF), (0xA1, 0xFE))
     big5_1 = _charset_rows("big5", (0xA4, 0xC6), (0x40, 0xFE))
@@ -352,7 +473,7 @@ def _ordinary(ch: str) -> float:
     if cat in (_KANA, _HANGUL, _CJKP) and not 0xFF61 <= ord(ch) <= 0xFF9F:
         return 1.0
     if cat in (_HAN1, _HAN2):
-        return 1.0 if ch in _everyday() else 0.4
+        return 1.0 if _levels()[ord(ch)] in "ef" else 0.4
     return 0.0
 
 
@@ -670,15 +791,17 @@ def _signs(key: str) -> frozenset[str]:
     real text does not use: outside GB2312 and outside every national standard's first level
     (鈥 for E2 80, 馃 for F0 9F; 窶 through Shift-JIS). Where ``errors="ignore"`` dropped
     the rest of the character, such a character is all that is left of it."""
-    level1, _ = _common_sets()
+    levels = _levels()
     gb2312 = _charset_rows("gb2312", (0xA1, 0xF7), (0xA1, 0xFE))
-    out = set()
-    for ch, opts in _family(key).rev.items():
-        if ch in level1 or ch in gb2312 or _ordinary(ch) >= 1.0:
-            continue
-        if any(len(o) == 2 and ((o[0] == 0xE2 and 0x80 <= o[1] <= 0xA0) or o == b"\xf0\x9f") for o in opts):
-            out.add(ch)
-    return frozenset(out)
+    rev = _family(key).rev
+    found = [chr(m.start()) for m in re.finditer("[\ue280-\ue2a0\uf09f]", rev.prim)]
+    found += [ch for ch, opts in rev.extra.items()
+              if any(len(o) == 2 and ((o[0] == 0xE2 and 0x80 <= o[1] <= 0xA0) or o == b"\xf0\x9f") for o in opts)]
+
+    def common(ch: str) -> bool:
+        return ord(ch) < 0x10000 and levels[ord(ch)] in "1e"
+
+    return frozenset(ch for ch in found if not (common(ch) or ch in gb2312 or _ordinary(ch) >= 1.0))
 
 
 # half-width katakana that are the bytes B8, BC, BD, BF: what is left of U+FE0F or of a
@@ -872,8 +995,9 @@ _LINE_COVER = 0.6  # share of the line's non-ASCII characters (in tokens that ca
 
 # A damaged span of some length always holds two complete UTF-8 characters in a row (or a
 # four-byte one, or a U+FFFD): a cheap screen over the family's bytes of a long token. The
-# screen maps each character straight to the classes of its bytes (one str.translate), since
-# a byte-level pattern is slow on text whose bytes are nearly all >= 0x80: b, d two-byte leads
+# screen maps each character straight to the classes of its bytes (one str.translate for all
+# the tokens of a text), since a byte-level pattern is slow on text whose bytes are nearly all
+# >= 0x80, and Python work per token is slow on the many tokens of CJK text: b, d two-byte leads
 # (b: those of accented Latin, Greek, Cyrillic, Hebrew and Arabic letters), t three-byte leads,
 # p F0, q F1-F4, c continuation bytes, n 9F (the continuation byte after F0 in every emoji),
 # a 40-7E (the ASCII byte a dangling lead swallows), F U+FFFD, . anything else.
@@ -886,59 +1010,140 @@ def _byte_classes() -> str:
     return "".join(classes)
 
 
-_M = "(?:b[cn]|t[cn]{2}|[pq][cn]{3})"
-_SEED = re.compile(_M + "(?:" + _M + "|a)|pn[cn]{2}|F")
-_SHORT_SEED = re.compile("[bdtpq][cn]|F")
+# (In the screen a one-byte code's class is followed by "_": patterns skip it between bytes.)
+_M = "(?:b_?[cn]|t_?[cn]_?[cn]|[pq]_?[cn]_?[cn]_?[cn])"
+_SEED = re.compile(_M + "_?(?:" + _M + "|a)|p_?n_?[cn]_?[cn]|F")
+_SHORT_SEED = re.compile("[bdtpq]_?[cn]|F")
 _SHORT = 4  # tokens this short only need one UTF-8 lead and continuation byte
 _BEFORE_SEED = 6  # longer ones from this many characters before a seed on
 
 
 @lru_cache(maxsize=None)
 def _screen_table(key: str) -> list[str]:
-    """str.translate table: character -> the classes of its first byte option; U+FFFD -> F.
-    Characters outside the table (astral ones) stay as they are: one character, no class."""
+    """str.translate table: character -> the classes of the bytes of its first byte option,
+    two characters for every character so that character i of a text is at 2i and 2i + 1 of
+    its screen: a one-byte code's class is followed by "_", a character with no code is "..",
+    U+FFFD is "F_". (Characters outside the BMP stay as they are: ``_screen`` replaces them.)"""
     classes = _byte_classes()
-    table = ["."] * 0x10000
-    for ch, opts in _family(key).rev.items():
-        if len(ch) == 1 and ord(ch) < 0x10000:
-            table[ord(ch)] = "".join(classes[b] for b in opts[0])
-    table[0xFFFD] = "F"
+    # prim holds each character's first code: its lead byte's class and its trail byte's (NUL,
+    # no code, reads as ".."), then a one-byte code's class moved first
+    lead = "." * 0x100 + "".join(c * 0x100 for c in classes[1:])
+    trail = classes * 0x100
+    pair = {a + b: sys.intern(a + b) for a in set(classes) for b in set(classes)}
+    single = {"." + b: sys.intern(b + "_") for b in set(classes)}
+    prim = _family(key).rev.prim
+    leads, trails = prim.translate(lead), prim.translate(trail)
+    table = list(map(pair.__getitem__, map(str.__add__, leads, trails)))
+    for m in re.finditer("[\x80-\xff]", prim):
+        table[m.start()] = single["." + trails[m.start()]]
+    table[0xFFFD] = "F_"
     return table
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _screen(tokens: list[str]) -> dict[int, list[tuple[str, bytearray | None]]]:
+    """The tokens worth parsing, each with its plan: the families, in order, whose screen of
+    the token holds a seed, and for each the token indices where a parse may start (None:
+    everywhere, for a short token). Every other token holds no damaged span.
+
+    All tokens are screened at once, one translation per family, so that the many tokens
+    of correct CJK text cost no Python work of their own."""
+    joined = "\n".join(tokens)  # "\n" screens as "..", which no seed crosses
+    if _ASTRAL.search(joined):
+        joined = _ASTRAL.sub("\0", joined)  # one character, no class, as before
+    at = [0]  # where each token starts in joined
+    for t in tokens:
+        at.append(at[-1] + len(t) + 1)
+    short = [i for i, t in enumerate(tokens) if len(t) <= _SHORT]
+    plans: dict[int, list[tuple[str, bytearray | None]]] = {}
+    for key in _KEYS:
+        screen = joined.translate(_screen_table(key))
+        last, windows = -1, bytearray()
+        for m in _SEED.finditer(screen):
+            c = m.start() // 2
+            i = bisect_right(at, c) - 1
+            n = len(tokens[i])
+            if n <= _SHORT:
+                continue
+            if i != last:
+                last, windows = i, bytearray(n)
+                plans.setdefault(i, []).append((key, windows))
+            lo = max(0, c - at[i] - _BEFORE_SEED)
+            hi = (m.end() - 1) // 2 - at[i]
+            windows[lo : hi + 1] = b"\x01" * (hi + 1 - lo)
+        search = _SHORT_SEED.search
+        for i in short:
+            if search(screen, 2 * at[i], 2 * (at[i] + len(tokens[i]))):
+                plans.setdefault(i, []).append((key, None))
+    return dict(sorted(plans.items()))
+
+
 @lru_cache(maxsize=None)
-def _starters(key: str) -> frozenset[str]:
-    """Characters whose bytes can begin a UTF-8 sequence (U+FFFD too: a lost lead byte)."""
-    return frozenset(
-        [ch for ch, opts in _family(key).rev.items() if any(_seq_len(o[0]) >= 2 for o in opts)] + ["\ufffd"]
-    )
+def _starters(key: str) -> tuple[str, frozenset[str]]:
+    """Characters whose bytes can begin a UTF-8 sequence (U+FFFD too: a lost lead byte): a
+    lead byte, and when the character has a second byte, a continuation byte that lead allows.
+    A parse from any other character fails on its first character.
+
+    (table, astral): a str.translate table, such a character -> "\\x01", every other BMP
+    character -> "\\x00"; and those outside the BMP."""
+    rev = _family(key).rev
+    table = bytearray(0x10000)
+    for m in _starter_codes().finditer(rev.prim):
+        table[m.start()] = 1
+    astral = set()
+    for ch, opts in rev.extra.items():
+        if any(_can_start(o) for o in opts):
+            if ord(ch) < 0x10000:
+                table[ord(ch)] = 1
+            else:
+                astral.add(ch)
+    table[0xFFFD] = 1
+    return table.decode("latin-1"), frozenset(astral)
 
 
-def _token_spans(token: str, t0: int, text: str) -> list[_Span]:
+def _start_mask(token: str, key: str) -> bytes:
+    """Per character of ``token``: 1 where a parse may start (see _starters), else 0."""
+    table, astral = _starters(key)
+    mask = token.translate(table)
+    if not mask.isascii():  # characters outside the BMP are left as they are
+        mask = "".join("\x01" if c in astral else "\x00" if c > "\x01" else c for c in mask)
+    return mask.encode("latin-1")
+
+
+def _can_start(option: bytes) -> bool:
+    return _seq_len(option[0]) >= 2 and (len(option) == 1 or (0x80 <= option[1] <= 0xBF and _second_ok(*option)))
+
+
+@lru_cache(maxsize=None)
+def _starter_codes() -> re.Pattern:
+    """The codes of _can_start as a pattern over the characters of ``_Rev.prim``."""
+    ranges = ["\xc2-\xf4"]  # one byte: a lead byte whose continuation bytes follow
+    for lead in range(0xC2, 0xF5):
+        trails = [t for t in range(0x80, 0xC0) if _second_ok(lead, t)]
+        ranges.append(f"{chr(lead << 8 | trails[0])}-{chr(lead << 8 | trails[-1])}")
+    return re.compile(f"[{''.join(ranges)}]")
+
+
+def _token_spans(token: str, t0: int, text: str, plan: list[tuple[str, bytearray | None]]) -> list[_Span]:
+    """The spans of one token, for the families ``_screen`` planned, in that order."""
     spans: list[_Span] = []
     t1 = t0 + len(token)
     after = ord(text[t1]) if t1 < len(text) else None
     n = len(token)
-    screens = [token.translate(_screen_table(key)) for key in _KEYS]
-    # one search over all four screens rejects most tokens of clean text at once
-    if not (_SHORT_SEED if n <= _SHORT else _SEED).search(".".join(screens)):
-        return spans
-    for fam_key, data in zip(_KEYS, screens):
-        starts = None  # token indices where a parse may start (None: everywhere)
-        if n <= _SHORT:
-            if not _SHORT_SEED.search(data):
-                continue
-        else:
-            starts = _seed_windows(token, data, fam_key)
-            if starts is None:
-                continue
-        starters = _starters(fam_key)
-        k = _next_start(token, starts, starters, 0)
-        if k == n:
+    for fam_key, starts in plan:
+        # where a parse may start: near a seed (starts; None: anywhere), on a character that
+        # can begin UTF-8
+        allowed = _start_mask(token, fam_key)
+        if starts is not None:
+            allowed = (int.from_bytes(allowed, "big") & int.from_bytes(starts, "big")).to_bytes(n, "big")
+        k = allowed.find(1)
+        if k < 0:
             continue
-        rev = _family(fam_key).rev
+        rev = _family(fam_key).rev.memo
         # parses start at k or later, so nothing before k is ever looked up
-        items = [()] * k + [None if ch == "\ufffd" else rev.get(ch, ()) for ch in token[k:]]
+        items = [()] * k + [None if ch == "\ufffd" else rev[ch] for ch in token[k:]]
         j = -1
         while k < n:
             if j < k:
@@ -961,47 +1166,12 @@ def _token_spans(token: str, t0: int, text: str) -> list[_Span]:
             if best is not None and best.score > 0:
                 best.open_end = best.parse.end == n
                 spans.append(best)
-                k = _next_start(token, starts, starters, best.parse.end)
+                k = allowed.find(1, best.parse.end)
             else:
-                k = _next_start(token, starts, starters, k + 1)
-    return spans
-
-
-@lru_cache(maxsize=None)
-def _width_table(key: str) -> list[str]:
-    """str.translate table: character -> the number of its bytes in the screen, as a character."""
-    return [chr(len(c)) for c in _screen_table(key)]
-
-
-def _seed_windows(token: str, data: str, key: str) -> bytearray | None:
-    """Token indices near a seed (1), where a parse may start; None when there is no seed."""
-    first = _SEED.search(data)
-    if first is None:  # most tokens of clean text: one failed search, nothing built
-        return None
-    seeds = [m.span() for m in _SEED.finditer(data, first.start())]
-    # the character that holds byte b is the first whose cumulative width passes b
-    widths = token.translate(_width_table(key)).encode("latin-1", "replace")  # astral: "?"
-    ends = list(accumulate(widths.replace(b"?", b"\x01")))
-    starts = bytearray(len(token))
-    for a, b in seeds:
-        lo = max(0, bisect_right(ends, a) - _BEFORE_SEED)
-        hi = bisect_right(ends, b - 1)
-        starts[lo : hi + 1] = b"\x01" * (hi + 1 - lo)
-    return starts
-
-
-def _next_start(token: str, starts: bytearray | None, starters: frozenset[str], k: int) -> int:
-    """The first index from k on where a parse may start (len(token) if none)."""
-    n = len(token)
-    while k < n:
-        if starts is not None:
-            k = starts.find(1, k)
+                k = allowed.find(1, k + 1)
             if k < 0:
-                return n
-        if token[k] in starters:
-            return k
-        k += 1
-    return n
+                break
+    return spans
 
 
 def _signatures(text: str) -> list[Damage]:
@@ -1028,31 +1198,34 @@ def find(text: str) -> list[Damage]:
     out = _signatures(text) if ("锟" in text or "烫" in text or "屯" in text or "ï¿½" in text) else []
     if not _TRIGGER.search(text):
         return out
-    # per line: the non-ASCII characters that could be damage, and the spans found
-    lines: dict[int, list] = {}
-    strong: set[str] = set()  # families with a span that stands on its own somewhere in the text
-    longest = 0
+    # the tokens that could be damage
+    tokens: list[str] = []
+    at: list[int] = []  # where each token starts in text
     for m in _TOKEN.finditer(text):
-        token = m.group()
-        if not _TRIGGER.search(token):
-            continue
-        longest = max(longest, len(token))
-        ls = text.rfind("\n", 0, m.start()) + 1
-        entry = lines.get(ls)
-        if entry is None:
-            le = text.find("\n", m.end())
-            entry = lines[ls] = [0, [], (ls, len(text) if le < 0 else le), 0]
-        if token.count("\ufffd") < len(token):  # U+FFFD alone is no code page's evidence
-            entry[0] += len(token)
-            entry[3] += token.count("\ufffd")
-        found = _token_spans(token, m.start(), text)
-        entry[1].extend(found)
-        strong.update(s.key for s in found if s.score >= _SOLO and not s.weak)
+        if _TRIGGER.search(m.group()):
+            tokens.append(m.group())
+            at.append(m.start())
+    longest = max(map(len, tokens), default=0)
+    # per line with spans: the spans found, in token order
+    found_in: dict[int, list[_Span]] = {}
+    strong: set[str] = set()  # families with a span that stands on its own somewhere in the text
+    for i, plan in _screen(tokens).items():
+        found = _token_spans(tokens[i], at[i], text, plan)
+        if found:
+            found_in.setdefault(text.rfind("\n", 0, at[i]) + 1, []).extend(found)
+            strong.update(s.key for s in found if s.score >= _SOLO and not s.weak)
     taken = [(d.start, d.end) for d in out]
     keep: list[_Span] = []
-    for size, spans, line_start, fffd_in_tokens in lines.values():
-        if not spans:
-            continue
+    for ls, spans in sorted(found_in.items()):
+        le = text.find("\n", ls)
+        line_start = (ls, len(text) if le < 0 else le)
+        # the non-ASCII characters of the line that could be damage
+        size = fffd_in_tokens = 0
+        for i in range(bisect_left(at, ls), bisect_left(at, line_start[1])):
+            fffd = tokens[i].count("\ufffd")
+            if fffd < len(tokens[i]):  # U+FFFD alone is no code page's evidence
+                size += len(tokens[i])
+                fffd_in_tokens += fffd
         # the family that explains the line best may report its short spans too
         by_fam: dict[str, list[_Span]] = {}
         for s in spans:
@@ -1133,7 +1306,7 @@ _RESIDUE_ROW = re.compile(f"[12]{{{_RESIDUE_RUN},}}")
 
 
 @lru_cache(maxsize=None)
-def _residue_table() -> list[str]:
+def _residue_table() -> str:
     """str.translate table: a Big5 character whose two bytes can be adjacent UTF-8 bytes ->
     "2" if it is a rare ideograph, "1" otherwise; every other character -> "0"."""
     def adjacent(b1: int, b2: int) -> bool:
@@ -1141,11 +1314,31 @@ def _residue_table() -> list[str]:
             return 0x80 <= b2 <= 0xBF and (_seq_len(b1) == 2 or _second_ok(b1, b2))
         return 0x80 <= b1 <= 0xBF and (0x80 <= b2 <= 0xBF or _seq_len(b2) >= 2)
 
+    rev = _family("big5").rev
+    # the codes of adjacent bytes, as a character class over the code points of prim
+    ranges = []
+    for b1 in range(0x80, 0x100):
+        run = [b2 for b2 in range(0x40, 0x100) if adjacent(b1, b2)]
+        ranges += [f"{chr(b1 << 8 | a)}-{chr(b1 << 8 | b)}" for a, b in _runs(run)]
+    found = [chr(m.start()) for m in re.finditer(f"[{''.join(ranges)}]", rev.prim)]
+    found += [ch for ch, opts in rev.extra.items()
+              if ord(ch) < 0x10000 and any(len(o) == 2 and adjacent(o[0], o[1]) for o in opts)]
     table = ["0"] * 0x10000
-    for ch, opts in _family("big5").rev.items():
-        if len(ch) == 1 and ord(ch) < 0x10000 and any(len(o) == 2 and adjacent(o[0], o[1]) for o in opts):
-            table[ord(ch)] = "2" if _category(ch) in (_HAN2, _HANX) else "1"
-    return table
+    category = _category.__wrapped__  # most of these characters are never met: not cached
+    for ch in found:
+        table[ord(ch)] = "2" if category(ch) in (_HAN2, _HANX) else "1"
+    return "".join(table)
+
+
+def _runs(values: list[int]) -> list[tuple[int, int]]:
+    """Sorted integers as (first, last) of their runs of consecutive values."""
+    out: list[tuple[int, int]] = []
+    for v in values:
+        if out and out[-1][1] == v - 1:
+            out[-1] = (out[-1][0], v)
+        else:
+            out.append((v, v))
+    return out
 
 
 def _big5_residue(text: str) -> list[Damage]:

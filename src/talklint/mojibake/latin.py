@@ -46,8 +46,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ftfy.badness import badness as _ftfy_badness
-
 from . import Damage
 
 try:  # the RGI emoji list; without it emoji readings are still found, only not settled
@@ -459,6 +457,13 @@ _SIGNATURES = re.compile(
     "|[√≈ƒ∆‚][^\\x00-\\x7f\\s«»“”‘’]"
     f"|\uf8ff[{_conts(MAC)}]|{_E2_WESTERN}|{_E2_CYRILLIC}"
 )
+
+
+def _ftfy_badness(s: str) -> int:
+    # ftfy takes a while to import: only text with a candidate span needs it
+    from ftfy.badness import badness
+
+    return badness(s)
 
 
 def _weirdness(s: str) -> int:
