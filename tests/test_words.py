@@ -8,10 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from helpers import corpus_files, real_page_positions
 
-from talklint.checks.words import (PlainList, builtin_dictionary_path, keep_case, load_dictionary,
-                                   page_language, parse_dictionary, DictionaryError)
+from talklint.checks.words import (_BLANKS, _PLAIN_ENTRY, PlainList, _plain_keys, builtin_dictionary_path,
+                                   keep_case, load_dictionary, page_language, parse_dictionary,
+                                   DictionaryError)
 from talklint.config import Config, ConfigError, Settings
 from talklint.declarative import PackError, load_pack
 from talklint.engine import Linter, Overrides
@@ -76,6 +79,37 @@ def test_plain_lists_are_read_lazily_like_a_dict():
     for text in ("teh ,the\n", "teh,the\r\n", "Teh,the\n", "teh,the,,then\n", "teh\n"):
         assert PlainList.of(text) is None, text
     assert parse_dictionary("Teh, the\r\n", "x") == {"teh": ("the",)}
+
+
+def _general_keys(text: str) -> list[str] | None:
+    """The line-by-line test of a plain list (what the quick test must agree with)."""
+    keys = _PLAIN_ENTRY.findall(text)
+    lines = text.split("\n")
+    if len(keys) != len(lines) - lines.count("") - (text.count("\n#") + text.startswith("#")):
+        return None
+    return keys
+
+
+def test_the_quick_plain_test_agrees_with_the_line_by_line_one():
+    assert set(_BLANKS) == {chr(c) for c in range(0x110000) if chr(c).isspace()} - {"\n"}
+    shipped = builtin_dictionary_path().read_text(encoding="utf-8")
+    quick = _plain_keys(shipped)
+    assert quick is not None  # the shipped list takes the quick way
+    assert quick == _general_keys(shipped)
+    samples = ["", "#", "# c", "# c\n", "teh,the", "teh,the\n", "# c\nteh,the\nwih,with,wish\n",
+               "#a\n#b\nteh,the", "\nteh,the\n", "# c\n\nteh,the\n", "teh,the\n\n", "teh,the\n#x\n",
+               "teh,the,\n", "teh,,the\n", ",teh,the\n", "teh\n", "teh,the\nwih\n", "Teh,the\n",
+               "teh,th e\n", "teh,the\r\n", "teh,the\t\n", "teh,the\u3000\n", "teh,the\xa0\n",
+               "teh,thé\nwih,wiß\n", "tëh,the\n", "teh,the\nwih,with", "# a,,b\nteh,the\n"]
+    for text in samples:
+        quick = _plain_keys(text)
+        assert quick is None or quick == _general_keys(text), text
+
+
+@given(st.text(alphabet="ab,#\n \tA\r\xa0é", max_size=40))
+def test_the_quick_plain_test_never_disagrees(text):
+    quick = _plain_keys(text)
+    assert quick is None or quick == _general_keys(text)
 
 
 def test_configured_entries_override_and_allow_removes():

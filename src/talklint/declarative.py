@@ -41,6 +41,7 @@ from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_valid
                       model_validator)
 
 from .finding import Applicability, Fix, Severity
+from .lazyre import LazyPattern
 from .prose import excluded_ranges
 from .rule import CODE_PATTERN, NAME_PATTERN, Rule
 from .yamlfile import YamlFileError, read_mapping, yaml_type
@@ -76,8 +77,8 @@ _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # 
 # regex compiler a good part of a second per use.)
 LEFT_BOUNDARY = rf"(?:(?<![\w{_MARKS}])|(?<=[{_UNSPACED}])|(?<=(?<!\w)_)|(?<=(?<!\w)__))"
 RIGHT_BOUNDARY = rf"(?:(?![\w{_MARKS}])|(?=[{_UNSPACED}])|(?=__?(?!\w)))"
-_WORDLIKE = re.compile(rf"[\w{_MARKS}]")
-_UNSPACED_RE = re.compile(rf"[{_UNSPACED}]")
+_WORDLIKE = LazyPattern(rf"[\w{_MARKS}]")  # large classes: compiled when first needed
+_UNSPACED_RE = LazyPattern(rf"[{_UNSPACED}]")
 
 
 def is_word_char(char: str) -> bool:

@@ -230,11 +230,9 @@ class Linter:
         """Lint (and fix) one file; in a project run, also collect for the cross-file rules.
 
         ``for_cache``: also return what the content cache keeps (plain lint only)."""
-        from .cache import content_digest, file_stamp
-
         try:
             checked_ns = time.time_ns()
-            stamp = file_stamp(os.stat(path))  # before reading: a later change shows as a new stamp
+            st = os.stat(path)  # before reading: a later change shows as a new stamp
             raw = Path(path).read_bytes()
         except OSError as exc:
             reason = exc.strerror or str(exc)
@@ -248,10 +246,12 @@ class Linter:
             if not for_cache:
                 findings, summary = self.analyse(source, path, project)
                 return FileResult(path, findings, source, summary=summary)
+            from .cache import content_digest, file_stamp  # not imported by runs without a cache
+
             with probes.recording() as read:
                 findings, summary = self.analyse(source, path, project)
-            return FileResult(path, findings, source, summary=summary, stamp=stamp, checked_ns=checked_ns,
-                              digest=content_digest(raw), probes=read)
+            return FileResult(path, findings, source, summary=summary, stamp=file_stamp(st),
+                              checked_ns=checked_ns, digest=content_digest(raw), probes=read)
         return self.fix_file(source, path, fix, project)
 
     def fix_file(self, source: Source, path: str, mode: FixMode, project: bool = False) -> FileResult:

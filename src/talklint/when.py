@@ -31,6 +31,7 @@ from typing import Any, Iterator, Union
 from . import zones
 from .document import Span
 from .facts import DateValue, Moment, Piece, Range, TimeValue, ZoneValue
+from .lazyre import LazyPattern
 
 Value = Union[Moment, Range]
 
@@ -100,7 +101,7 @@ _FORMS = {
     "cjk": (rf"(?<![\d])(?:(?P<cy>{_YEAR}){_S}*年{_S}*)?(?P<cm>\d{{1,2}}){_S}*月{_S}*"
             rf"(?P<cd>\d{{1,2}}){_S}*[日号](?:{_DATE_SEP}(?P<cd2>\d{{1,2}}){_S}*[日号])?{_CJK_WD}"),
 }
-_DATE = re.compile("|".join(f"(?P<{name}>{body})" for name, body in _FORMS.items()))
+_DATE = LazyPattern("|".join(f"(?P<{name}>{body})" for name, body in _FORMS.items()))
 # Cheap first passes: every date has one of these near its start. One alternation of them all
 # is several times slower than the four separate searches (the regex engine tries each branch
 # at every position), and the full date pattern is slower still.
@@ -133,16 +134,16 @@ _IANA_AREAS = "Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|I
 _ZONE_BODY = (rf"(?P<zo>(?:UTC|GMT|UT){_S}?[+\-−]{_S}?\d{{1,2}}(?::?\d{{2}})?(?!\d)|[+\-−]\d{{2}}:?\d{{2}}(?!\d))"
               rf"|(?P<zi>(?:{_IANA_AREAS})/[A-Za-z_\-]+(?:/[A-Za-z_\-]+)?)"
               rf"|(?P<za>{_ABBR})(?![A-Za-z])")
-_ZONE_AFTER = re.compile(rf"{_S}*(?P<open>[(（]{_S}*)?(?:{_ZONE_BODY})(?(open){_S}*[)）])")
-_ZONE_WHOLE = re.compile(rf"{_S}*(?:{_ZONE_BODY}|(?P<zz>Z)){_S}*\Z")
+_ZONE_AFTER = LazyPattern(rf"{_S}*(?P<open>[(（]{_S}*)?(?:{_ZONE_BODY})(?(open){_S}*[)）])")
+_ZONE_WHOLE = LazyPattern(rf"{_S}*(?:{_ZONE_BODY}|(?P<zz>Z)){_S}*\Z")
 
 _TIME_SEP = rf"(?:{_S}*(?:-{{1,2}}|–|—|~|～|至|到){_S}*|{_S}+(?:to|until|till){_S}+)"
-_TIME_ONE = re.compile(_time_form("t"))
-_TIME_SEP_RE = re.compile(_TIME_SEP)
+_TIME_ONE = LazyPattern(_time_form("t"))
+_TIME_SEP_RE = LazyPattern(_TIME_SEP)
 _TIME_GATE = re.compile(r"\d[:：]\d\d|\d\s*[AaPp]\.?[Mm]|[点點時时]|[Nn]oon|NOON|[Mm]idnight")
 
 # What may stand between a date and the time that goes with it ("May 6, 2025 at 10:30").
-_DATE_TIME_GLUE = re.compile(rf"(?:{_S}*[,，、]?{_S}*(?:(?:at|from|@|,){_S}+)?|T)")
+_DATE_TIME_GLUE = LazyPattern(rf"(?:{_S}*[,，、]?{_S}*(?:(?:at|from|@|,){_S}+)?|T)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,8 +225,8 @@ def value_problem(value: Any) -> str | None:
 
 # "Thursday and Friday, September 26th and 27th": weekdays and days are two parallel lists,
 # so the weekday written next to a day is not that day's.
-_WEEKDAY_LIST_BEFORE = re.compile(rf"{_WD}\.?,?{_S}*(?:and|or|&|,|/){_S}*$")
-_DAY_LIST_AFTER = re.compile(rf"{_S}*(?:,|and|or|&){_S}*\d{{1,2}}{_ORD}(?![\d:：.])"
+_WEEKDAY_LIST_BEFORE = LazyPattern(rf"{_WD}\.?,?{_S}*(?:and|or|&|,|/){_S}*$")
+_DAY_LIST_AFTER = LazyPattern(rf"{_S}*(?:,|and|or|&){_S}*\d{{1,2}}{_ORD}(?![\d:：.])"
                              rf"(?!{_S}*(?:[AaPp]\.?[Mm]|[点時时]))")
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from ..finding import Applicability, Fix, Severity
+from ..lazyre import LazyPattern
 from ..rule import Rule
 
 _MAX_BYTES_SHOWN = 8
@@ -89,8 +90,8 @@ _CJK_PUNCT = frozenset("，、。．·：；？！「」『』（）《》〈〉
 _ONE_LETTER_WORDS = frozenset("àÀéÉèÈòÒóÓùÙвксуоиаяВКСУОИАЯ")
 _RUSSIAN_LETTER = re.compile("[А-яЁё]")
 _CYRILLIC_WORD = re.compile("[А-яЁё]{3}")
-_CJK_PAIR = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2}")
-_SPACED_CJK = re.compile("(?<=[\u3400-\u9fff\uac00-\ud7af]) (?=[\u3400-\u9fff\uac00-\ud7af])")
+_CJK_PAIR = LazyPattern("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2}")
+_SPACED_CJK = LazyPattern("(?<=[\u3400-\u9fff\uac00-\ud7af]) (?=[\u3400-\u9fff\uac00-\ud7af])")
 _WORD = re.compile(r"[^\W\d_]+")
 # Valid multi-byte UTF-8, and truncated UTF-8 of punctuation (E2 80 xx) or emoji (F0 9F xx xx).
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")

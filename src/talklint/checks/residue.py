@@ -26,6 +26,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..finding import Applicability, Edit, Fix
+from ..lazyre import LazyPattern, may_hold_cjk
 from ..prose import excluded_ranges
 from ..rule import NAME_PATTERN, Rule, RuleOptions
 from ..yamlfile import load_data
@@ -111,27 +112,27 @@ enterprise standard professional premium beta alpha rc lts
 
 _NUMBER_LEFT = r"(?<![\w.#@%&=+/\\$€£¥])(?<![A-Za-z_]-)"
 # A year written straight before a capitalised word: "2020No Comments".
-_YEAR_GLUE = re.compile(_NUMBER_LEFT + r"((?:19|20)\d\d)([A-Z][a-z]+)(?![A-Za-z0-9_])")
+_YEAR_GLUE = LazyPattern(_NUMBER_LEFT + r"((?:19|20)\d\d)([A-Z][a-z]+)(?![A-Za-z0-9_])")
 # A date written just before it, which makes any capitalised word glued ("…, 2020Andrew").
-_DATE_BEFORE = re.compile(
+_DATE_BEFORE = LazyPattern(
     r"(?:" + _MONTH + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH
     + r"\.?,?)\s+$")
 # A known byline phrase glued to what comes before it: "AdminNo Comments", "news3Read more".
-_PHRASE_GLUE = re.compile(
+_PHRASE_GLUE = LazyPattern(
     r"(?<=[0-9a-z])"
     r"(No Comments|Comments Off|Leave a (?:[Cc]omment|[Rr]eply)|Read [Mm]ore|Continue [Rr]eading)"
     r"(?![A-Za-z0-9_])")
 # A word glued to the date of a byline: "By AdminJune 3, 2021" (the lowercase letter before the
 # month is consumed rather than looked behind for: a literal-led pattern scans much faster).
-_DATE_GLUE = re.compile(
+_DATE_GLUE = LazyPattern(
     r"[a-z](" + _MONTH_FULL + r")(?=\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d(?!\d{5}))")
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                 "September", "October", "November", "December")
 # A byline label glued to its value: "Posted inNews", "Posted onJune 3", "Filed underEvents".
-_LABEL_GLUE = re.compile(
+_LABEL_GLUE = LazyPattern(
     r"(?<![A-Za-z0-9_])(?:Posted|Published|Filed|Written|Updated)\s+(in|on|by|under)(?=[A-Z0-9])")
 # A date's year glued to the comment count after it: "June 3, 20213 Comments".
-_COUNT_GLUE = re.compile(
+_COUNT_GLUE = LazyPattern(
     r"(?:" + _MONTH + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH
     + r"\.?,?)\s+((?:19|20)\d\d)(\d{1,4})(?=\s*(?:Comments?|Responses?)\b)")
 
@@ -334,7 +335,7 @@ class StrayFragment(Rule):
 
     def check(self, ctx):
         text = ctx.source.text
-        if text.isascii():
+        if not may_hold_cjk(text):
             return  # no CJK letter: nothing to find (a C-level test, faster than the scan)
         skip = None
         for m in _stray().finditer(text):
@@ -370,7 +371,7 @@ _CUES = (r"applause|laughter|laughs|laughing|pause|pauses|pausing|long\s+pause|d
          r"(?:next|change|advance)\s+slide|slide\s+(?:change|transition)|"
          r"(?:turns?|looks?|points?|walks?|gestures?|leans?|smiles?)\s+(?:to|at|toward|towards|"
          r"around|over|on|in|off|back|forward)(?:\s+\w+){0,4}")
-_BRACKET_CUE = re.compile(
+_BRACKET_CUE = LazyPattern(
     r"(?i:(?:with|in)\s+(?:an?\s+|great\s+|some\s+|real\s+)?(?:[a-z-]+,?\s+){0,3}(?:" + _MANNER_NOUNS
     + r"|(?:[a-z-]+,?\s+)?(?:tone|voice)))"
     r"|(?i:(?:" + _MANNER_ADVERBS + r")(?:\s+(?:and\s+)?[a-z-]+){0,3})"
@@ -613,7 +614,7 @@ class _Matcher:
 
 
 _AUTHOR_NAME = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){1,3}"
-_AUTHOR_BOX_NAME = re.compile(rf"[ \t]*[•·▪◦‣][ \t]*({_AUTHOR_NAME})[ \t]*")
+_AUTHOR_BOX_NAME = LazyPattern(rf"[ \t]*[•·▪◦‣][ \t]*({_AUTHOR_NAME})[ \t]*")
 
 
 class ScrapedBoilerplate(Rule):

@@ -15,6 +15,7 @@ import re
 import unicodedata
 
 from ..finding import Fix
+from ..lazyre import may_hold_cjk
 from ..prose import excluded_ranges
 from ..rule import Rule
 from .words import (foreign_sentence, line_end, line_prefix_is_markup, line_start, page_language,
@@ -27,6 +28,11 @@ def _cjk() -> re.Pattern:
     takes milliseconds, and most runs never get to a sentence that needs it."""
     return re.compile(r"[\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
                       r"\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]")
+
+
+def _is_cjk(char: str) -> bool:
+    """``_cjk().match(char)``; a character below the class's first one needs no regex."""
+    return char >= "\u2e80" and _cjk().match(char) is not None
 
 
 _LATIN_LETTER = r"A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
@@ -44,6 +50,8 @@ def _french(ctx, start: int, end: int) -> bool:
 def _cjk_sentence(text: str, start: int, end: int) -> bool:
     """True when the sentence around ``start..end`` holds Chinese, Japanese or Korean text: its
     Latin words and their spacing follow that language's conventions, not English ones."""
+    if not may_hold_cjk(text):
+        return False
     s, e = sentence_bounds(text, start, end)
     return _cjk().search(text, s, e) is not None
 
@@ -302,7 +310,7 @@ class DoubleSpace(Rule):
 
 def _plain(char: str) -> bool:
     """A character of an English sentence: not CJK, not a symbol (emoji), not invisible."""
-    if _cjk().match(char):
+    if _is_cjk(char):
         return False
     return unicodedata.category(char)[0] not in "SC" or char in "$%&+<=>|~^`"
 
@@ -410,7 +418,7 @@ class MisplacedNbsp(Rule):
                 continue
             if prev.isdigit() or nxt.isdigit() or nxt in _KEEP_BEFORE or prev in _KEEP_AFTER:
                 continue
-            if _cjk().match(prev) or _cjk().match(nxt) or _cjk_sentence(text, s, e):
+            if _is_cjk(prev) or _is_cjk(nxt) or _cjk_sentence(text, s, e):
                 continue
             if _ABBREVIATION.search(text[max(0, s - 12):s]):
                 continue
