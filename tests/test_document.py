@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from mistune.helpers import unescape_char
 from mistune.util import escape_url
 
+from talklint import document
 from talklint.document import Document, Node, Span, parse
 from talklint.source import Source
 
@@ -791,3 +792,106 @@ def test_random_markdown(text: str) -> None:
         span_text = st_(doc, node.span)
         if not any(c in span_text for c in "\\\t\r"):
             assert span_text == node.raw
+
+
+# -- fast paths: the same Document as mistune's own code paths --------------------------------
+
+PAGE_DIRS = [CORPUS, SEEDS, ROOT / "benchmarks" / "corpus", ROOT / "tests" / "fixtures"]
+PAGES = sorted(
+    p for d in PAGE_DIRS for p in d.rglob("*") if p.is_file() and p.suffix not in (".jpg", ".png", ".tsv")
+)
+
+
+def parse_both(source: Source, monkeypatch: pytest.MonkeyPatch) -> tuple[Document, Document]:
+    """The source parsed with the fast paths, then with mistune's inline parser and block search."""
+    fast = parse(source)
+    with monkeypatch.context() as m:
+        m.setattr(document, "_FAST_INLINE", False)
+        m.setattr(document, "_FAST_BLOCK", False)
+        slow = parse(source)
+    return fast, slow
+
+
+def same_document(a: Document, b: Document) -> bool:
+    def front(doc: Document) -> tuple:
+        fm = doc.front_matter
+        if fm is None:
+            return ()
+        return (fm.kind, fm.span, fm.body_span, fm.data, fm.fields, fm.error, fm.duplicates, fm.warnings)
+
+    return (
+        a.children == b.children  # types, spans, attrs (url/text spans...), raw text, children
+        and list(a.walk()) == list(b.walk())
+        and (a.code_spans, a.html_spans, a.fallbacks, a.unclosed_front_matter, a.parse_error)
+        == (b.code_spans, b.html_spans, b.fallbacks, b.unclosed_front_matter, b.parse_error)
+        and front(a) == front(b)
+    )
+
+
+def test_fast_paths_are_on() -> None:
+    # Otherwise the comparisons below compare the slow path with itself.
+    assert document._FAST_INLINE and document._FAST_BLOCK
+
+
+def test_fast_paths_give_the_same_document_on_every_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert len(PAGES) > 500
+    differ = []
+    for path in PAGES:
+        source = Source.from_bytes(str(path), path.read_bytes())
+        for src in (source, Source.from_text(str(path), source.text.replace("\n", "\r\n"))):
+            fast, slow = parse_both(src, monkeypatch)
+            if not same_document(fast, slow):
+                differ.append(str(path.relative_to(ROOT)))
+    assert differ == []
+
+
+PLAIN_TEXT = list("ab h!&;#.,:1(é中") + [" ", "  ", "   ", "\n", "\t", "\u00a0", "\u3000", "\x0b", "\x0c", "\x1c",
+                                          "http", "ttp:", "&amp;", "&h;", "!x", "@"]
+BLOCKISH = PLAIN_TEXT + ["\n\n", "\n- ", "\n1. ", "\n> ", "\n    ", "\n\t", "\n# ", "\n---", "\n***", "\n|", "|",
+                         "\n```", "\n<div>", "\n[a]: /u", "*", "**", "_", "`", "[", "]", "(", ")", "<", "\\", "~~",
+                         "1)", "2024", "\u00a0\n", "\n\u00a0\n", "\n\x1c\n", "\n=", "\n--", "$", "\"", "+ "]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(BLOCKISH), max_size=40).map("".join))
+def test_fast_paths_give_the_same_document_on_random_text(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    for eol_text in (text, "---\nt: 1\n---\n" + text, text.replace("\n", "\r\n")):
+        fast, slow = parse_both(Source.from_text("t.md", eol_text), monkeypatch)
+        assert same_document(fast, slow), eol_text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PLAIN_TEXT), max_size=30).map("".join))
+def test_plain_inline_tokens_are_mistunes(text: str) -> None:
+    S = text.strip(document._INLINE_STRIP)
+    if not S or document._INLINE_SYNTAX.search(S):
+        return
+    expected = document._INLINE(S, {"ref_links": {}})
+    got = [
+        {"type": ty, "raw": S[a:b]} if ty == "text" else {"type": ty}
+        for ty, a, b in document._plain_inline(S)
+    ]
+    assert got == expected
+
+
+def test_inline_syntax_characters() -> None:
+    # each of these starts mistune markup, so the text goes to mistune's inline parser
+    for text in ("a\\*b", "a`b`", "*a*", "_a_", "~~a~~", "[a]", "a]", "![a](b)", "<a>", "<x@y.z>",
+                 "see http://x.y/z", "https://x.y"):
+        assert document._INLINE_SYNTAX.search(text), text
+    for text in ("Hello, world!", "h ttp", "a & b; c", "x (y) z", "50% off #1", "line\nbreak  \nend"):
+        assert not document._INLINE_SYNTAX.search(text), text
+
+
+def test_block_rules_are_anchored_at_line_starts() -> None:
+    for name in document._BLOCK.rules:
+        assert name in document._ANCHORED_BLOCK_RULES
+        assert document._BLOCK.specification[name].startswith(("^", "(^")), name
+
+
+def test_paragraph_starting_with_punctuation_or_digit() -> None:
+    text = "(a) first\n2024 second\n“third”\n\u00a0\nfourth\n# Heading\n**bold** text\n- item\n"
+    doc = parse_text(text)
+    assert [n.type for n in doc.children] == ["paragraph", "heading", "paragraph", "list"]
+    assert st_(doc, doc.children[0].span) == "(a) first\n2024 second\n“third”\n\u00a0\nfourth"
+    assert st_(doc, doc.children[2].span) == "**bold** text"

@@ -792,6 +792,59 @@ def test_any_text_gives_well_formed_spans(text):
     check_spans(text, cjk.find(text))
 
 
+def _token_spans_unshortened(token: str, t0: int, text: str, plan) -> list:
+    """_token_spans with the _Lone shortcut switched off: every start is parsed and scored."""
+    saved = dict(cjk._LONE)
+    try:
+        for key in saved:
+            cjk._LONE[key] = {ch: 0 for ch in token}
+        return cjk._token_spans(token, t0, text, plan)
+    finally:
+        cjk._LONE.update(saved)
+
+
+def _span_facts(spans: list) -> list:
+    return [(s.key, s.start, s.end, s.score, s.chars, s.weak, s.alts, s.open_end, s.cjk, s.tentative) for s in spans]
+
+
+@pytest.mark.parametrize("key", ["gb", "big5", "sjis", "euckr"])
+def test_lone_two_byte_characters_are_skipped_only_where_parsing_finds_nothing(key):
+    """Exhaustive over every character whose only code is one complete two-byte UTF-8
+    character: alone, first, last and inside a token, beside a character that cannot go on
+    (with a code, and with none) and beside one that can, with ASCII letters around the token
+    and without, the shortcut finds exactly the spans that parsing every start finds."""
+    rev = cjk._family(key).rev
+    lone = [ch for ch, opts in rev.items()
+            if len(opts) == 1 and len(opts[0]) == 2 and cjk._seq_len(opts[0][0]) == 2 and 0x80 <= opts[0][1] <= 0xBF]
+    assert len(lone) > 500 or key == "sjis"  # Shift-JIS: C2-DF are half-width katakana, one byte
+    stop = next(ch for ch in "的中文。" if rev.get(ch) and cjk._start_mask(ch, key) == b"\x00")
+    go = lone[0] if lone else stop
+    skipped = 0
+    for ch in lone:
+        for token in (ch, ch + stop, stop + ch, stop + ch + stop, "\u0e01" + ch + "\u0e01", ch + go, stop + ch + go):
+            for text, t0 in ((token, 0), ("a" + token + "b", 1)):
+                plan = [(key, None)]
+                got = cjk._token_spans(token, t0, text, plan)
+                assert _span_facts(got) == _span_facts(_token_spans_unshortened(token, t0, text, plan)), (ch, token)
+        skipped += cjk._LONE[key][ch] > 0
+    assert skipped >= len(lone) // 4  # the shortcut is taken for many of them
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(ALL_CLEAN), st.sampled_from(sorted(MODELS)))
+def test_lone_shortcut_finds_what_parsing_every_start_finds(line, model):
+    """On damaged and clean lines, the spans of every planned token are those found by parsing
+    every start."""
+    text = damage(line, model) + " " + line
+    tokens, at = [], []
+    for m in cjk._TOKEN.finditer(text):
+        tokens.append(m.group())
+        at.append(m.start())
+    for i, plan in cjk._screen(tokens).items():
+        got = cjk._token_spans(tokens[i], at[i], text, plan)
+        assert _span_facts(got) == _span_facts(_token_spans_unshortened(tokens[i], at[i], text, plan))
+
+
 # --------------------------------------------------------------------------------------------
 
 

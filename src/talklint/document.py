@@ -20,7 +20,8 @@ mistune records no positions, so :func:`parse` recovers them:
   at their marker (found from the cursor when mistune read the next item's marker line).
 * Inline nodes are recovered by walking mistune's inline tokens over the exact text the inline
   parser was given, consuming each token's syntax in order (delimiters, brackets, destinations,
-  backtick runs, backslash escapes).
+  backtick runs, backslash escapes). Text where no inline rule can start (most paragraphs) is
+  split into text and break nodes directly, exactly as mistune would (see ``_plain_inline``).
 
 If a position cannot be recovered the node gets its parent's span, ``Node.approximate`` is set
 and ``Document.fallbacks`` counts it: it stays 0 on the whole corpus.
@@ -721,6 +722,35 @@ class _BlockParser(BlockParser):
         _tag(state, start, n_before, end, mine[0] if mine else None)
         return end
 
+    def _parse_plain_paragraph(self, state, sc):  # type: ignore[override]
+        """Read paragraph lines up to the next line that starts a block or is blank.
+
+        mistune does this only for a line starting with a letter; for any other line (a digit,
+        punctuation, "**") it searches the rest of the text for the next block with its whole
+        rule set, position by position. Every block rule is anchored at a line start, so that
+        search ends at the first later line start a rule matches: the same place this walk
+        stops. A line blank only to ``str.strip`` (such as a no-break space) ends the walk
+        early; mistune then searches from it and adds the rest to the same paragraph.
+        """
+        if not _FAST_BLOCK:
+            return super()._parse_plain_paragraph(state, sc)
+        src = state.src
+        pos = cursor = state.cursor
+        end = state.cursor_max
+        while pos < end:
+            if pos > cursor and sc.match(src, pos):
+                break
+            nl = src.find("\n", pos)
+            line_end = len(src) if nl < 0 else nl + 1
+            if not src[pos:line_end].strip():
+                break
+            pos = line_end
+        if pos <= cursor:
+            return False
+        state.add_paragraph(src[cursor:pos])
+        state.cursor = pos
+        return True
+
     def _parse_indent_code_fast(self, state):  # type: ignore[override]
         start = state.cursor
         n_before = len(state.tokens)
@@ -770,6 +800,13 @@ _MARKDOWN = mistune.Markdown(
     plugins=[_table_plugin, _table_in_quote_plugin, _table_in_list_plugin, _strikethrough_plugin, _url_plugin],
 )
 _INLINE = _MARKDOWN.inline
+# Block rules whose patterns only match at a line start (see _BlockParser._parse_plain_paragraph);
+# the walk is off if mistune was configured with any other rule. Tests turn it off to compare.
+_ANCHORED_BLOCK_RULES = frozenset((
+    "fenced_code", "indent_code", "atx_heading", "setex_heading", "thematic_break", "block_quote",
+    "list", "ref_link", "raw_html", "blank_line", "table", "nptable",
+))
+_FAST_BLOCK = set(_BLOCK.rules) <= _ANCHORED_BLOCK_RULES and bool(_BLOCK.sc_flag & re.M)
 _ATX = re.compile(BlockParser.SPECIFICATION["atx_heading"], re.M)
 _LIST_ITEM = re.compile(LIST_PATTERN, re.M)
 _INLINE_STRIP = " \r\n\t\f"
@@ -1182,12 +1219,15 @@ def _inline_block(
             parent.attrs["text_span"] = Span(parent.span.end, parent.span.end)
         return []
     src = state.src
+    plain = _FAST_INLINE and not _INLINE_SYNTAX.search(S)
     if pieces is not None and len(pieces) > 1:
         if "".join(src[a:b] for a, b in pieces) == text:
-            tokens = _INLINE(S, state.env)
             walker = _InlineWalker(ctx, state, 0, S, (pieces, lead))
             if text_span:
                 parent.attrs["text_span"] = walker.span(0, len(S))
+            if plain:
+                return _plain_nodes(walker, S)
+            tokens = _INLINE(S, state.env)
             try:
                 nodes, _ = walker.seq(tokens, 0)
             except (_Miss, IndexError, RecursionError):
@@ -1204,13 +1244,67 @@ def _inline_block(
         off = found
     if text_span:
         parent.attrs["text_span"] = ctx.span(state, off, off + len(S))
-    tokens = _INLINE(S, state.env)
     walker = _InlineWalker(ctx, state, off, S)
+    if plain:
+        return _plain_nodes(walker, S)
+    tokens = _INLINE(S, state.env)
     try:
         nodes, end = walker.seq(tokens, 0)
     except (_Miss, IndexError, RecursionError):
         return _fallback_tree(ctx, tokens, ctx.span(state, off, off + len(S)))
     return nodes
+
+
+# Inline text the fast path may handle: none of the characters that can start a rule of
+# _INLINE (escape, code, emphasis, strikethrough, links and images, link ends, autolinks, HTML)
+# nor a bare URL. Line breaks are the only syntax left, found as mistune finds them. "!" alone is
+# plain text: it starts nothing without "[".
+_INLINE_SYNTAX = re.compile(r"[\\`*_~\[\]<]|https?://")
+_PLAIN_RULES = frozenset((
+    "escape", "codespan", "emphasis", "strikethrough", "link", "link_close", "auto_link",
+    "auto_email", "inline_html", "linebreak", "softbreak", "url_link",
+))
+# Off when mistune was configured with a rule _INLINE_SYNTAX does not account for; tests turn it
+# off to compare with mistune's own inline parser.
+_FAST_INLINE = set(_INLINE.rules) <= _PLAIN_RULES
+
+
+def _plain_inline(S: str) -> list[tuple[str, int, int]]:
+    """mistune's inline tokens for text without inline syntax (see _INLINE_SYNTAX), as
+    (type, start, end) in S: text runs and the breaks between lines.
+
+    Like mistune, the spaces before a line's end belong to the break: two or more make a
+    ``linebreak``, fewer a ``softbreak``; either also takes the next line's leading whitespace.
+    """
+    out = []
+    pos = 0
+    n = len(S)
+    while pos < n:
+        nl = S.find("\n", pos)
+        if nl < 0:
+            out.append(("text", pos, n))
+            break
+        start = nl
+        while start > pos and S[start - 1] == " ":
+            start -= 1
+        if start > pos:
+            out.append(("text", pos, start))
+        m = _LINEBREAK.match(S, start)
+        if m:
+            out.append(("linebreak", start, m.end()))
+        else:
+            m = _SOFTBREAK.match(S, start)
+            out.append(("softbreak", start, m.end()))  # type: ignore[union-attr]
+        pos = m.end()  # type: ignore[union-attr]
+    return out
+
+
+def _plain_nodes(walker: "_InlineWalker", S: str) -> list[Node]:
+    """The nodes the walker would make of _plain_inline's tokens, without running mistune."""
+    return [
+        Node(ty, walker.span(a, b), raw=S[a:b]) if ty == "text" else Node(ty, walker.span(a, b))
+        for ty, a, b in _plain_inline(S)
+    ]
 
 
 class _InlineWalker:
@@ -1424,17 +1518,19 @@ def _finish(nodes: list[Node], parent: Node | None, code: list[Span], html: list
     """Collect code and HTML spans and the nodes in document order (:meth:`Document.walk`), and
     keep children inside their parent: only whitespace-only blocks need it (an indented code
     block of spaces at the end of a block quote whose span stops at its last ``>``)."""
+    if parent is not None:
+        ps, pe = parent.span.start, parent.span.end
     for node in nodes:
         order.append(node)
         if parent is not None:
-            ps, pe = parent.span.start, parent.span.end
             cs, ce = node.span.start, node.span.end
             if cs < ps or ce > pe:
                 cs = min(max(cs, ps), pe)
                 node.span = Span(cs, min(max(ce, cs), pe))
-        if node.type in _CODE_TYPES:
+        ty = node.type
+        if ty in _CODE_TYPES:
             code.append(node.span)
-        elif node.type in _HTML_TYPES:
+        elif ty in _HTML_TYPES:
             html.append(node.span)
         if node.children:
             _finish(node.children, node, code, html, order)

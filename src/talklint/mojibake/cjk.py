@@ -1135,13 +1135,14 @@ def _token_spans(token: str, t0: int, text: str, plan: list[tuple[str, bytearray
     for fam_key, starts in plan:
         # where a parse may start: near a seed (starts; None: anywhere), on a character that
         # can begin UTF-8
-        allowed = _start_mask(token, fam_key)
+        mask = allowed = _start_mask(token, fam_key)
         if starts is not None:
             allowed = (int.from_bytes(allowed, "big") & int.from_bytes(starts, "big")).to_bytes(n, "big")
         k = allowed.find(1)
         if k < 0:
             continue
         rev = _family(fam_key).rev.memo
+        lone = _LONE[fam_key]
         # parses start at k or later, so nothing before k is ever looked up
         items = [()] * k + [None if ch == "\ufffd" else rev[ch] for ch in token[k:]]
         j = -1
@@ -1150,6 +1151,12 @@ def _token_spans(token: str, t0: int, text: str, plan: list[tuple[str, bytearray
                 j = k
                 while j < n and items[j] != ():
                     j += 1
+            if (k + 1 == j or not mask[k + 1]) and lone[token[k]] >= (1 if 0 < k < n - 1 else 2):
+                # a two-byte character alone, and it scores nothing (see _lone)
+                k = allowed.find(1, k + 1)
+                if k < 0:
+                    break
+                continue
             parses = _parse(items, k, j, j == n)
             best = None
             for p in parses:
@@ -1172,6 +1179,40 @@ def _token_spans(token: str, t0: int, text: str, plan: list[tuple[str, bytearray
             if k < 0:
                 break
     return spans
+
+
+class _Lone(dict):
+    """char -> what a parse from a character that is one complete two-byte UTF-8 character
+    (its only code is a two-byte lead and a continuation byte) scores when the next character
+    cannot go on with a lead byte: then that character is the only parse, and its score is
+    known without parsing. 2: it scores nothing (no span) anywhere in a token; 1: nothing
+    unless it is the first or last character of its token (an accented letter or a no-break
+    space gains from ASCII letters beside the token); 0: it may score, or is no such character.
+    Filled on first use with ``_score`` itself, so the shortcut cannot drift from it."""
+
+    def __init__(self, key: str):
+        super().__init__()
+        self.key = key
+
+    def __missing__(self, ch: str) -> int:
+        opts = None if ch == "\ufffd" else _family(self.key).rev.memo[ch]
+        verdict = 0
+        if opts and len(opts) == 1 and len(opts[0]) == 2 and _seq_len(opts[0][0]) == 2 and 0x80 <= opts[0][1] <= 0xBF:
+            # the character inside a token of three: p.start > 0 and p.end < len(token), where
+            # _score reads nothing of the text around the token
+            sp = _score(self.key, "\u3000" + ch + "\u3000", _Parse(1, 2, [_Slot(list(opts[0]), 1, 1)]), 0, None,
+                        "\u3000" + ch + "\u3000")
+            if sp is None:
+                verdict = 2  # no plausible character: nothing, whatever surrounds it
+            elif sp.score <= 0:
+                decoded = opts[0].decode("utf-8")
+                edge = _category(decoded) in (_LATIN, _FMT) or decoded in _COMMON_PUNCT or decoded == "\xa0"
+                verdict = 1 if edge else 2
+        self[ch] = verdict
+        return verdict
+
+
+_LONE = {key: _Lone(key) for key in _KEYS}
 
 
 def _signatures(text: str) -> list[Damage]:
