@@ -245,7 +245,23 @@ def _plain_keys(text: str) -> list[str] | None:
     return keys if len(keys) == lines else None
 
 
-class PlainList(Mapping):
+class _KeyedWords(Mapping):
+    """A read-only word list whose set of misspellings is known (``keys_set``); the
+    corrections are looked up only for the words a page holds."""
+
+    keys_set: frozenset[str]
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.keys_set
+
+    def __iter__(self):
+        return iter(self.keys_set)
+
+    def __len__(self) -> int:
+        return len(self.keys_set)
+
+
+class PlainList(_KeyedWords):
     """A list whose lines are all plain entries, comments or empty, read lazily.
 
     The shipped list has 94,000 lines and a one-file run looks up a few of them: a dict of them
@@ -277,15 +293,6 @@ class PlainList(Mapping):
         start = text.rfind(f"\n{word},") + len(word) + 2
         end = text.find("\n", start)
         return tuple((text[start:] if end < 0 else text[start:end]).split(","))
-
-    def __contains__(self, word: object) -> bool:
-        return word in self.keys_set
-
-    def __iter__(self):
-        return iter(self.keys_set)
-
-    def __len__(self) -> int:
-        return len(self.keys_set)
 
     def items(self):  # one pass, not a search per entry (user lists are merged with this)
         return [(wrong, tuple(rest.split(","))) for wrong, _, rest in
@@ -459,28 +466,19 @@ class Misspelling(Rule):
         return sentence_start(ctx.source.text, start) or title_case_block(ctx, start)
 
 
-class _Words(Mapping):
+class _Words(_KeyedWords):
     """The shipped list with the configured entries added and the allowed words taken out,
     without copying the shipped list."""
 
     def __init__(self, shipped: Mapping[str, tuple[str, ...]], added: dict[str, tuple[str, ...]],
                  keys: frozenset[str]) -> None:
-        self._shipped, self._added, self._keys = shipped, added, keys
+        self._shipped, self._added, self.keys_set = shipped, added, keys
 
     def __getitem__(self, word: str) -> tuple[str, ...]:
-        if word not in self._keys:
+        if word not in self.keys_set:
             raise KeyError(word)
         found = self._added.get(word)
         return found if found is not None else self._shipped[word]
-
-    def __contains__(self, word: object) -> bool:
-        return word in self._keys
-
-    def __iter__(self):
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
 
 
 _OPENERS = " \t*_\"'“‘([>#-+`"
