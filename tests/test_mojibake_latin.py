@@ -7,10 +7,11 @@ Damage is made here with Python's own codecs, byte by byte, independently of the
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, HealthCheck, given, settings
+from hypothesis import assume, example, HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from talklint.engine import Linter, Overrides
@@ -388,7 +389,10 @@ def clean_text(draw):
             continue
         alphabet = _SCRIPTS[draw(st.sampled_from(sorted(_SCRIPTS)))]
         word = draw(st.text(alphabet=alphabet, min_size=1, max_size=10))
-        if draw(st.booleans()) and word[0].isalpha() and alphabet is not _SCRIPTS["cjk"]:
+        # (no word starts with ÿ, so none starts with Ÿ: a capital Ÿ before a small letter is
+        # how an Arabic letter reads through MacRoman, `Ÿà` is و)
+        if draw(st.booleans()) and word[0].isalpha() and alphabet is not _SCRIPTS["cjk"] \
+                and word[0] != "ÿ":
             word = word[0].upper() + word[1:]
         if kind == "quote":
             # (a quoted single letter such as « Â » is left out: it is exactly how a no-break
@@ -403,13 +407,61 @@ def clean_text(draw):
     # `Â` followed by a no-break space is byte for byte how a no-break space reads through
     # Windows-1252; clean text does not hold that pair, and the detector rightly reports it.
     assume("Â\u00a0" not in text)
+    # Nor is a capital Î or Ð standing alone as a word before a no-break space: that is byte
+    # for byte how Π or Р reads (after a word of Latin letters it is the word's last letter).
+    assume(not re.search("(?<![^\\W\\d_])[ÎÐ]\u00a0", text))
     return text
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(clean_text())
+@example("! ! ! ! ! ! ! ! ! “ÎÎ”")
+@example("! ó ó ! ! ! ! ! “ÎÎ”")
+@example("#️⃣ «\u00a0ÎÎ\u00a0». 10 À €15")
+@example("∃δ,\u00a0мир!»\u00a0WÇÔFÓXÖNPU.\u00a0AOGMÏPXÊQÎ\u00a0½\u00a0«\u00a0άόπ\u00a0»\u00a0силе.")
 def test_clean_text_property(text):
     assert find_damage(text) == []
+
+
+# A quoted word whose last letter and closing quote spell a UTF-8 sequence through
+# Windows-1252 (`Î”` is Δ, `Î«` is Ϋ, `Î\u00a0` is Π), the letter before it a Greek lead
+# that lost its byte: the intact opening quote says the quotation is what was written.
+@pytest.mark.parametrize("line", [
+    "“ÎÎ”", "He said “ÎÎ” twice.", "(“ÎÎ”)", "“AÎÎ”", "«\u00a0ÎÎ\u00a0»", "«ÎÎ»", "„ÎÎ“",
+    "„ÎÎ”", "‚ÎÎ‘", "”ÎÎ”", "»ÎÎ«", "‹ÎÎ›", "x“Î”", "a\u00a0“ÎÎ”", "a —“ÎÎ”",
+])
+def test_quoted_word_ending_in_a_sequence_is_clean(line):
+    assert find_damage(line) == []
+
+
+@pytest.mark.parametrize("original", ["ΎΔ", "“ΎΔ”", "«\u00a0ΎΠ\u00a0»"])
+@pytest.mark.parametrize("codec, mode", [("cp1252", "c1"), ("cp1254", "c1"), ("cp1254", "drop")])
+def test_quoted_damage_is_still_found(original, codec, mode):
+    # Read through a code page, the quotes are damaged too: nothing intact opens the word.
+    damaged = read_as(original, codec, mode)
+    [d] = find_damage(damaged)
+    assert (d.damaged, d.candidates[0]) == (damaged, original)
+
+
+@pytest.mark.parametrize("line", ["VIÐ\u00a05", "HOTĂRÎ\u00a02", "ABÎ\u00a0½"])
+def test_word_end_before_no_break_space_is_clean(line):
+    # Ð or Î and the no-break space after it spell Р or Π: not a letter a Latin word ends in
+    assert find_damage(line) == []
+
+
+def test_word_end_before_no_break_space_is_damage_beside_damage():
+    # ... but on a line read through Windows-1252 elsewhere it may be, as lone letters are
+    assert [d.candidates for d in find_damage("Itâ€™s ABÐ\u00a0")] == [["’"], ["Р"]]
+
+
+@pytest.mark.parametrize("line", ["pÃ\u00a0gina", "Π is " + read_as("Π", "cp1252"), read_as("ΠΑΡΑ", "cp1252")])
+def test_no_break_space_of_damage_is_still_found(line):
+    assert find_damage(line)
+
+
+def test_quote_that_ends_a_sequence_opens_nothing():
+    # `Î“` is Γ: its “ is a byte of the damage, not an opening quote for `aÎ”`.
+    assert [d.damaged for d in find_damage("Î“aÎ”")] == ["Î“", "Î”"]
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -643,14 +643,9 @@ def _clusters_in_run(run_start: int, run: str, after: str, fam: Family, depth: i
     return out
 
 
-_PAIRS = {"“": "”", "‘": "’", "«": "»", "„": "“", "‚": "‘"}
-
-
 def _evaluate(run_start: int, run: str, fam: Family, seqs: list[_Seq], depth: int) -> _Cluster | None:
     s, e = seqs[0].start, seqs[-1].end
     damaged = run[s:e]
-    if len(damaged) == 2 and damaged[0].isalpha() and s and _PAIRS.get(run[s - 1]) == damaged[1]:
-        return None  # a one-letter quotation, “Î”, not Δ read as Windows-1252
     lossy = any(not q.complete for q in seqs)
     option_lists = [q.options for q in seqs]
     total = 1
@@ -1042,6 +1037,10 @@ def _find(text: str, depth: int) -> list[Damage]:
         after = text[run_end:run_end + 1]
         for fam in FAMILIES:
             clusters.extend(_clusters_in_run(run_start, run, after, fam, depth))
+    clusters = [c for c in clusters if not _closes_quotation(text, c.start, c.end, clusters)]
+    for c in clusters:
+        if _word_end_before_nbsp(text, c):
+            c.near_only = True
     if not clusters:
         return []
     # Lone leads whose continuation byte was dropped, before a small letter (Ãrvíztűrő): no
@@ -1052,6 +1051,46 @@ def _find(text: str, depth: int) -> list[Damage]:
     accepted = _accept(text, clusters)
     _double_layers(text, accepted)
     return _to_damage(text, accepted)
+
+
+# The closing quotation marks each opening one takes: English “…”, German „…“ and ‚…‘, Polish
+# „…”, Swedish ”…”, French «…», Danish »…«.
+_QUOTE_PAIRS = {"“": "”", "‘": "’", "„": "“”", "‚": "‘’", "”": "”", "’": "’", "«": "»", "»": "«",
+                "‹": "›", "›": "‹"}
+
+
+def _closes_quotation(text: str, start: int, end: int, clusters: list[_Cluster]) -> bool:
+    """The span is the end of a quoted word and its closing quote, and the opening quote stands
+    intact before the word: `“ÎÎ”`, `«\u00a0ÎÎ\u00a0»`. Each reads as damage (`Î”` is Δ
+    through Windows-1252, `Î\u00a0` is Π, a lone `Î` a Greek letter that lost its byte), but
+    a page read through a code page loses its quotes too (“ reads as `â€œ`): an intact opening
+    quote that pairs with the span's last character says the quotation is what was written."""
+    pad, closing = "", text[end - 1]
+    if closing == "\u00a0":  # French spacing: the guillemet comes after a no-break space
+        pad, closing = closing, text[end:end + 1]
+    i = end - 1
+    while i > 0 and text[i - 1].isalpha():
+        i -= 1
+    q = i - 1 - len(pad)  # where the opening quote must be
+    if i > start or i == end - 1 or q < 0 or text[q + 1:i] != pad:
+        return False
+    if not closing or closing not in _QUOTE_PAIRS.get(text[q], ""):
+        return False
+    # ... and not the last byte of a damaged sequence itself (`Î“` is Γ)
+    return not any(c.start <= q < c.end for c in clusters)
+
+
+def _word_end_before_nbsp(text: str, c: _Cluster) -> bool:
+    """`VIÐ\u00a05`, `HOTĂRÎ\u00a02`: a word's last letter and the no-break space after it
+    read as one character of another script (Р, Π). A word of one script that ends in a
+    letter of another is weak evidence on its own: such a span counts only next to other
+    damage on its line."""
+    if len(c.damaged) != 2 or c.damaged[1] != "\u00a0" or c.start == 0:
+        return False
+    script = _script(text[c.start - 1])
+    if script is None or _script(c.damaged[0]) != script:
+        return False
+    return all(_script(r.text[-1]) != script for r in c.readings)
 
 
 _LONE_LEAD = re.compile("(?<![^\\x00-\\x7f])[ÃÄÅ](?=[a-z])")
