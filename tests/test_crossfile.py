@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -318,3 +319,39 @@ def test_every_cross_file_rule_is_a_project_rule():
     linter = Linter(overrides=Overrides(select=["TL36"]))
     assert linter.project_rules and all(isinstance(r, ProjectRule) for r in linter.rules)
     assert Linter(Config(Settings()), Overrides(select=["TL201"])).project_rules == []
+
+
+@dataclass
+class _Held:
+    """Collected data of a test rule (module level, so it pickles)."""
+
+    name: str
+
+
+def test_cross_file_pass_holds_collected_data_as_bytes_until_the_rules_turn():
+    """A run over many files holds every file's summary until the cross-file pass: the pass
+    keeps each rule's share pickled, not the objects the workers sent."""
+    import gc
+    import weakref
+
+    from talklint.engine import FileResult
+    from talklint.project import Collected, FileSummary
+
+    project = ProjectPass(Linter(Config(), Overrides(select=["TL360"])))
+    held = _Held("ada")
+    alive = weakref.ref(held)
+    project.add(FileResult("a.md", [], summary=FileSummary("a.md", {"TL360": held, "TL361": None})))
+    del held
+    gc.collect()
+    assert alive() is None
+    seen: list = []
+
+    class Recorder:
+        code, name = "TL360", "recorder"
+
+        def finish(self, pages):
+            seen.extend(pages)
+            return []
+
+    assert project._finish(Recorder()) == []
+    assert seen == [Collected("a.md", _Held("ada"))]

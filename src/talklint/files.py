@@ -7,13 +7,15 @@ users want, since pre-commit passes every staged file explicitly.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
-from typing import Iterator
-
-import pathspec
+from typing import TYPE_CHECKING, Iterator
 
 from .config import Config
+
+if TYPE_CHECKING:
+    import pathspec
 
 
 class FileSelector:
@@ -21,7 +23,7 @@ class FileSelector:
         s = config.settings
         self.root = config.root.resolve()
         patterns = list(s.exclude) + list(s.extend_exclude) + list(extra_excludes)
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(patterns)
+        self._patterns = patterns
         self.extensions = {e.lower().lstrip(".") for e in s.extensions}
         self.respect_gitignore = s.respect_gitignore
         self.force_exclude = s.force_exclude if force_exclude is None else force_exclude
@@ -36,6 +38,14 @@ class FileSelector:
         self.looked_for: set[str] = set()
 
     # -- matching ---------------------------------------------------------------------------
+
+    @functools.cached_property
+    def exclude(self) -> "pathspec.PathSpec":
+        """The exclude patterns, compiled when first needed: a run on files named on the
+        command line (pre-commit) does not need them."""
+        import pathspec
+
+        return pathspec.GitIgnoreSpec.from_lines(self._patterns)
 
     def _resolve(self, path: Path) -> Path:
         """``path.resolve()``, resolving the folder once for all the files in it."""
@@ -78,6 +88,8 @@ class FileSelector:
             self.looked_for.add(str(f))
             if f.is_file():
                 try:
+                    import pathspec
+
                     spec = pathspec.GitIgnoreSpec.from_lines(f.read_text(encoding="utf-8", errors="replace").splitlines())
                 except (OSError, ValueError):
                     spec = None

@@ -26,12 +26,14 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Literal, Union
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Union
 
-import pathspec
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .yamlfile import YamlFileError, read_mapping
+
+if TYPE_CHECKING:
+    import pathspec
 
 NO_KIND = "none"  # the value of a `kinds` glob that means "no kind": no schema findings
 
@@ -298,7 +300,7 @@ class KindSet:
             if name != NO_KIND and name not in kinds:
                 raise KindError(f"key 'kinds.\"{glob}\"': unknown kind {name!r} "
                                 f"(known: {', '.join(sorted(kinds))}, or {NO_KIND!r})")
-            self.globs.append((glob, pathspec.GitIgnoreSpec.from_lines([glob]), name))
+            self.globs.append((glob, _glob_spec(glob), name))
 
     def kind_for(self, path: str | None, data: Any) -> Choice | None:
         """The kind of a page at ``path`` whose parsed front matter is ``data``."""
@@ -459,3 +461,9 @@ def bad_item(value: Any, types: list[str]) -> int | None:
 def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or (
         isinstance(value, (list, dict)) and not value)
+
+
+def _glob_spec(glob: str) -> "pathspec.PathSpec":
+    import pathspec  # only configurations with globs need it
+
+    return pathspec.GitIgnoreSpec.from_lines([glob])

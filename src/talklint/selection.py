@@ -10,11 +10,13 @@ never by a prefix or ``ALL``.
 from __future__ import annotations
 
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from .config import ConfigError
 from .registry import Registry
+
+if TYPE_CHECKING:
+    import pathspec
 
 EXACT = 1000  # specificity of a full code or name
 
@@ -72,7 +74,7 @@ class PerFileIgnores:
         self.entries = []
         for glob, selectors in table.items():
             check_selectors(selectors, registry, f"{where}: per-file-ignores '{glob}'")
-            self.entries.append((pathspec.GitIgnoreSpec.from_lines([glob]), selectors))
+            self.entries.append((_glob_spec(glob), selectors))
 
     def selectors_for(self, path: str) -> list[str]:
         if not self.entries:  # resolving the path costs a system call per folder in it
@@ -90,3 +92,9 @@ def relative_posix(path: str, root: Path) -> str:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except (ValueError, OSError):
         return Path(path).as_posix()
+
+
+def _glob_spec(glob: str) -> "pathspec.PathSpec":
+    import pathspec  # only configurations with globs need it
+
+    return pathspec.GitIgnoreSpec.from_lines([glob])
