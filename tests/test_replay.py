@@ -221,3 +221,33 @@ def test_validating_real_paths_with_a_shared_memo_gives_what_realpath_gives(tmp_
         assert probes.still_valid([("realpath", path, os.path.realpath(path))], memo)
         assert paths._resolved(path, {}) == os.path.realpath(path)
     assert not probes.still_valid([("realpath", str(tmp_path / "link"), str(tmp_path / "link"))], memo)
+
+
+def test_a_file_added_to_a_rule_pack_folder_is_linted_again(tmp_path, capsys, lints, monkeypatch):
+    """The configuration names a folder of rule packs: a new pack in it is a new rule (the
+    folder is not walked: only the page is checked)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(replay, "RACY_NS", RACY)
+    write(tmp_path / "talklint.toml", 'rule-packs = ["my-rules"]\nselect = ["HS"]\n')
+    write(tmp_path / "my-rules" / "words.yaml", PACK.format(code="HS001", word="utilize", better="use"))
+    write(tmp_path / "page.md", "# Talk\n\nWe utilize Django to leverage synergy.\n")
+    time.sleep(RACY / 1e9 + 0.05)
+    first = codes(check(capsys, "--output-format", "json", "page.md")[1])
+    assert first == [("page.md", "HS001")]
+    assert codes(check(capsys, "--output-format", "json", "page.md")[1]) == first and lints.built == 1
+    write(tmp_path / "my-rules" / "more.yaml", PACK.format(code="HS002", word="leverage", better="use"))
+    after = codes(check(capsys, "--output-format", "json", "page.md")[1])
+    assert lints.built == 2 and after == [("page.md", "HS001"), ("page.md", "HS002")]
+
+
+PACK = """rules:
+  - kind: substitution
+    code: {code}
+    name: house-{word}
+    message: "Write '{{replacement}}' rather than '{{match}}'"
+    what: Plain words.
+    why: Read on phones.
+    example: "`{word}` → `{better}`"
+    swap:
+      {word}: {better}
+"""

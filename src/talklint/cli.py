@@ -257,9 +257,9 @@ class _Record:
         from .cache import named_paths, plugin_modules
         from .replay import named_files
 
-        named = named_files([path for _, path in named_paths(linter.config)]) + plugin_modules(linter)
-        self.recorder.save(self.folder, listed=selector.listed, looked_for=selector.looked_for,
-                           config_files=self.tried, named=named, summary=summary,
+        named, folders = named_files([path for _, path in named_paths(linter.config)])
+        self.recorder.save(self.folder, listed=selector.listed + folders, looked_for=selector.looked_for,
+                           config_files=self.tried, named=named + plugin_modules(linter), summary=summary,
                            fix_codes=(policy.extend_safe, policy.extend_unsafe))
 
 

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import probes
-from .cache import RACY_NS, DataUnpickler, content_digest, file_stamp, folder_for, own_code_stamp, tree_stamp
+from .cache import RACY_NS, DataUnpickler, content_digest, file_stamp, folder_for, own_code_stamp
 
 FORMAT = 1
 PREFIX = "run-"
@@ -231,15 +231,21 @@ class _Untrusted(Exception):
     """A file changed too close to the run for a record to vouch for it."""
 
 
-def named_files(paths: list[Path]) -> list[str]:
-    """The files under ``paths`` (files, or folders walked), for :meth:`Recorder.save`."""
-    out = []
+def named_files(paths: list[Path]) -> tuple[list[str], list[tuple[str, int, tuple[str, ...]]]]:
+    """The files under ``paths`` (files, or folders walked), and the folders listed (path,
+    mtime, entries: a file added to a named folder, such as a rule pack, changes it), for
+    :meth:`Recorder.save`."""
+    files: list[str] = []
+    folders: list[tuple[str, int, tuple[str, ...]]] = []
     for path in paths:
-        if path.is_dir():
-            out += [str(path / rel) for rel, _ in tree_stamp(path)]
-        else:
-            out.append(str(path))
-    return out
+        if not path.is_dir():
+            files.append(str(path))
+            continue
+        for folder, dirs, names in os.walk(path):
+            folders.append((folder, _mtime(folder) or -1, tuple(sorted(dirs + names))))
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            files += [os.path.join(folder, name) for name in sorted(names) if not name.endswith((".pyc", ".pyo"))]
+    return files, folders
 
 
 # -- replaying ------------------------------------------------------------------------------
