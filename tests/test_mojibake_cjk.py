@@ -445,6 +445,72 @@ def test_big5_residue_rows_in_clean_text_are_not_taken():
 
 
 @pytest.mark.parametrize(
+    "original",
+    ["社區活動", "講者介紹", "開源軟體", "大會議程表", "工作坊報名"],
+)
+def test_what_big5_ignore_leaves_of_a_short_word_is_found_without_a_repair(original):
+    damaged = damage(original, "big5-ignore")
+    assert len(damaged) < cjk._RESIDUE_RUN  # too short for the residue rows
+    text = f"## {damaged} 2025"
+    found = cjk.find(text)
+    check_spans(text, found)
+    (d,) = found
+    assert (d.damaged, d.candidates, d.model, d.loss, d.lossy) == (damaged, [], "UTF-8 read as Big5", "dropped", True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), min_size=1, max_size=16))
+def test_big5_ignore_leaves_a_chain_of_any_run_of_ideographs(text):
+    # the shape _big5_chains looks for is exactly what the decoder can leave of 3-byte characters
+    damaged = damage(text, "big5-ignore")
+    assert damaged == "" or cjk._CHAIN.fullmatch(damaged.translate(cjk._chain_table()))
+
+
+TRADITIONAL = [
+    "歡迎參加今年的開源大會，議程與講者介紹請見下方。",
+    "會場：臺北國際會議中心（信義區）",
+    "講者：潘潘、陳怡君、林志豪",
+    "其中有三場工作坊，原有的報名連結已更新。",
+    "本屆大會由社區志工籌辦，感謝各位贊助夥伴的支持！",
+    "機器學習與資料科學專題",
+]
+
+
+@pytest.mark.parametrize("line", TRADITIONAL)
+def test_traditional_chinese_is_no_big5_chain(line):
+    assert cjk.find(line) == []
+    assert cjk._big5_chains([line], [0]) == []
+
+
+def test_big5_chains_in_clean_tokens_are_not_taken():
+    # some short words of clean text are chains (其中, 潘潘): the length and rare-ideograph bounds
+    # keep them out
+    table = cjk._chain_table()
+    tokens = [m.group() for ln in ALL_CLEAN + TRADITIONAL for m in re.finditer("[^\x00-\x7f]+", ln)]
+    assert [t for t in tokens if cjk._CHAIN.fullmatch(t.translate(table))]
+    assert [t for t in tokens if cjk._big5_chains([t], [0])] == []
+
+
+def test_chain_table_matches_its_definition():
+    def kind(ch: str) -> str:
+        try:
+            b1, b2 = ch.encode("big5")
+        except (UnicodeEncodeError, ValueError):
+            return "X"
+        cont = lambda b: 0xA1 <= b <= 0xBF  # noqa: E731
+        if 0xE0 <= b1 <= 0xEF and b1 != 0xED and cont(b2):
+            return "A"
+        if cont(b1) and cont(b2):
+            return "B"
+        if cont(b1) and 0xE0 <= b2 <= 0xEF:
+            return "C"
+        return "X"
+
+    table = cjk._chain_table()
+    assert all(kind(chr(c)) == table[c] for c in range(0x80, 0x10000) if not 0xD800 <= c < 0xE000)
+
+
+@pytest.mark.parametrize(
     "text, correct",
     [
         # what a first fix pass leaves: repaired text next to damage that lost bytes
@@ -710,7 +776,7 @@ DETECTION_AT_LEAST = {
     "gbk-replace": 0.98, "gbk-web": 0.98, "gb18030-replace": 0.98, "gb18030-ignore": 0.97,
     "gbk-ignore": 0.95, "shift_jis-replace": 0.97, "cp932-replace": 0.97, "shift_jis-ignore": 0.88,
     "big5-replace": 0.97, "euc_kr-replace": 0.97, "cp949-replace": 0.97,
-    "big5-ignore": 0.45, "euc_kr-ignore": 0.0,
+    "big5-ignore": 0.85, "euc_kr-ignore": 0.0,
 }
 SAMPLE = ALL_CLEAN[::5]
 
