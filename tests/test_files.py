@@ -20,7 +20,7 @@ def reference(selector: FileSelector, top: str) -> list[str]:
         dirs[:] = sorted(d for d in dirs if not selector.is_excluded(base / d, True))
         for name in files:
             p = base / name
-            if selector.wanted_extension(p) and not selector.is_excluded(p, False):
+            if selector.wanted_extension(name) and not selector.is_excluded(p, False):
                 found.append(str(p))
     return sorted(found)
 

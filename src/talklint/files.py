@@ -115,8 +115,9 @@ class FileSelector:
             self._chains[folder] = chain
         return self._chains[folder]
 
-    def wanted_extension(self, path: Path) -> bool:
-        return _suffix(path.name).lower().lstrip(".") in self.extensions
+    def wanted_extension(self, name: str) -> bool:
+        """Whether a file of this name is checked when a folder is walked."""
+        return _suffix(name).lower().lstrip(".") in self.extensions
 
     # -- walking ----------------------------------------------------------------------------
 
@@ -158,18 +159,12 @@ class FileSelector:
                 if is_dir:
                     if not here.excludes(entry, True) and not entry.is_symlink():
                         todo.append(entry.path)
-                elif _suffix(entry.name).lower().lstrip(".") in self.extensions and not here.excludes(entry, False):
+                elif self.wanted_extension(entry.name) and not here.excludes(entry, False):
                     found.append(here.display(entry.name))
         yield from sorted(found)
 
     def _note_listing(self, folder: str, names: list[str]) -> None:
-        """Taken after listing: a folder changed since then has a newer mtime, which a run
-        record treats as too recent to trust (and compares the listing instead)."""
-        try:
-            mtime = os.stat(folder).st_mtime_ns
-        except OSError:
-            mtime = -1
-        self.listed.append((folder, mtime, tuple(sorted(names))))
+        self.listed.append(listing(folder, names))
 
 
 
@@ -213,6 +208,18 @@ class _Folder:
         if rel is not None and rel != own and selector.exclude.match_file(rel + slash):
             return True
         return bool(chain) and _ignored_by(chain, real.replace(os.sep, "/"), is_dir)
+
+
+def listing(folder: str, names: list[str]) -> tuple[str, int, tuple[str, ...]]:
+    """(folder, mtime, sorted names) of a folder just listed, for a run record
+    (:mod:`talklint.replay`). Taken after listing: a folder changed since then has a newer
+    mtime, which a run record treats as too recent to trust (it compares the listing instead);
+    -1 when the folder cannot be read."""
+    try:
+        mtime = os.stat(folder).st_mtime_ns
+    except OSError:
+        mtime = -1
+    return folder, mtime, tuple(sorted(names))
 
 
 def _ignored_by(chain: list[tuple[str, pathspec.PathSpec]], text: str, is_dir: bool) -> bool:

@@ -235,6 +235,8 @@ def named_files(paths: list[Path]) -> tuple[list[str], list[tuple[str, int, tupl
     """The files under ``paths`` (files, or folders walked), and the folders listed (path,
     mtime, entries: a file added to a named folder, such as a rule pack, changes it), for
     :meth:`Recorder.save`."""
+    from .files import listing
+
     files: list[str] = []
     folders: list[tuple[str, int, tuple[str, ...]]] = []
     for path in paths:
@@ -242,7 +244,7 @@ def named_files(paths: list[Path]) -> tuple[list[str], list[tuple[str, int, tupl
             files.append(str(path))
             continue
         for folder, dirs, names in os.walk(path):
-            folders.append((folder, _mtime(folder) or -1, tuple(sorted(dirs + names))))
+            folders.append(listing(folder, dirs + names))
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             files += [os.path.join(folder, name) for name in sorted(names) if not name.endswith((".pyc", ".pyo"))]
     return files, folders

@@ -72,6 +72,13 @@ def _page(ctx) -> _Page | None:
     return ctx.shared["schema"]
 
 
+def _kinded_page(ctx) -> _Page | None:
+    """The front matter of the file when the page has a kind: what the rules that judge fields
+    against a kind look at."""
+    page = _page(ctx)
+    return page if page is not None and page.choice is not None else None
+
+
 def _analyse(ctx) -> _Page | None:
     front = ctx.document.front_matter
     if (front is not None and front.error is not None) or ctx.document.unclosed_front_matter is not None:
@@ -152,8 +159,8 @@ class MissingField(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx):
-        page = _page(ctx)
-        if page is None or page.choice is None:
+        page = _kinded_page(ctx)
+        if page is None:
             return
         kind = page.choice.kind
         present = {e.name for e in page.entries}
@@ -213,8 +220,8 @@ class EmptyField(Rule):
     summary = "A required field holds no value"
 
     def check(self, ctx):
-        page = _page(ctx)
-        if page is None or page.choice is None:
+        page = _kinded_page(ctx)
+        if page is None:
             return
         for e in page.entries:
             if e.spec is None or not is_empty(e.field.value):
@@ -272,8 +279,8 @@ class WrongFieldType(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx):
-        page = _page(ctx)
-        if page is None or page.choice is None:
+        page = _kinded_page(ctx)
+        if page is None:
             return
         for e in page.entries:
             f = e.field
@@ -551,8 +558,8 @@ class MisspelledKey(Rule):
     fixable = "sometimes"
 
     def check(self, ctx):
-        page = _page(ctx)
-        if page is None or page.choice is None:
+        page = _kinded_page(ctx)
+        if page is None:
             return
         for e in page.entries:
             near = page.misspelled.get(e.field.key)
@@ -598,8 +605,8 @@ class UnknownKey(Rule):
     default_enabled = False
 
     def check(self, ctx):
-        page = _page(ctx)
-        if page is None or page.choice is None:
+        page = _kinded_page(ctx)
+        if page is None:
             return
         kind = page.choice.kind
         for e in page.entries:
