@@ -66,6 +66,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import mistune
+import mistune.list_parser
 import yaml
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
@@ -75,6 +76,7 @@ from mistune.plugins.formatting import strikethrough as _strikethrough_plugin
 from mistune.plugins.table import table as _table_plugin
 from mistune.plugins.table import table_in_list as _table_in_list_plugin
 from mistune.plugins.table import table_in_quote as _table_in_quote_plugin
+from mistune.plugins.url import URL_LINK_PATTERN
 from mistune.plugins.url import url as _url_plugin
 from mistune.util import escape_url, unikey
 
@@ -273,6 +275,10 @@ class Document:
 # libyaml's safe loader when PyYAML was built with it (about 13x faster, same marks: character
 # offsets, CRLF counted as two); the pure-Python SafeLoader otherwise. Never an unsafe loader.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CLOSERS = {
+    "yaml": re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M),
+    "toml": re.compile(r"^\+\+\+[ \t]*$", re.M),
+}
 _TOML_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -289,6 +295,9 @@ def _find_front_matter(source: Source) -> tuple[str | None, int]:
     else:
         return None, -1
     starts, ends = source.line_starts, source.line_ends
+    if "\r" not in text and len(starts) > 1:  # LF only: "$" ends exactly the lines Source counts
+        m = _CLOSERS[kind].search(text, starts[1])
+        return kind, (bisect.bisect_right(starts, m.start()) - 1 if m else -1)
     for i in range(1, len(starts)):
         line = text[starts[i]:ends[i]].rstrip(" \t")
         if line in closers:
@@ -347,6 +356,96 @@ class _Constructor(yaml.constructor.SafeConstructor):
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 _YAML_STR = "tag:yaml.org,2002:str"
+_YAML_MAP = "tag:yaml.org,2002:map"
+_YAML_SEQ = "tag:yaml.org,2002:seq"
+# Scalar tags whose constructors only read the node (the timestamp one may record a problem).
+_YAML_SCALAR_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("null", "bool", "int", "float", "timestamp")
+)
+
+
+class _NotSimple(Exception):
+    pass
+
+
+def _construct(constructor: _Constructor, root: Any) -> Any:
+    """constructor.construct_document(root), built directly when the tree is plain data.
+
+    SafeConstructor builds collections breadth first through generators and tracks aliases and
+    merge keys. For a tree of str-keyed mappings, sequences and the scalars of
+    _YAML_SCALAR_TAGS, with no node reached twice, that gives what one recursive pass gives;
+    anything else, an error or a recorded problem (whose order depends on that breadth-first
+    order) leaves the whole document to construct_document.
+    """
+    if _FAST_YAML:
+        try:
+            data = _simple_data(constructor, root, set())
+        except Exception:
+            data = _NotSimple
+        if data is not _NotSimple and not constructor.problems:
+            return data
+        constructor.problems.clear()
+    return constructor.construct_document(root)
+
+
+def _simple_data(constructor: _Constructor, node: Any, seen: set[int]) -> Any:
+    kind = type(node)
+    tag = node.tag
+    if kind is yaml.ScalarNode:
+        if tag == _YAML_STR:
+            return node.value
+        if tag not in _YAML_SCALAR_TAGS:
+            raise _NotSimple(tag)
+        return constructor.yaml_constructors[tag](constructor, node)
+    if id(node) in seen:
+        raise _NotSimple("alias")
+    seen.add(id(node))
+    if kind is yaml.MappingNode and tag == _YAML_MAP:
+        data = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode or key_node.tag != _YAML_STR:
+                raise _NotSimple(key_node.tag)
+            data[key_node.value] = _simple_data(constructor, value_node, seen)
+        return data
+    if kind is yaml.SequenceNode and tag == _YAML_SEQ:
+        return [_simple_data(constructor, item, seen) for item in node.value]
+    raise _NotSimple(tag)
+
+
+# The loader asks its resolver for the tag of every node; with no path resolvers and no
+# wildcard implicit resolvers (as in the safe loaders) the answer depends on the node alone.
+_FAST_YAML = not _YAML_LOADER.yaml_path_resolvers and None not in _YAML_LOADER.yaml_implicit_resolvers
+_IMPLICIT_TAGS = _YAML_LOADER.yaml_implicit_resolvers
+
+
+def _resolve_tag(kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+    """What Resolver.resolve answers when it has no path resolvers, without its list building."""
+    if kind is yaml.ScalarNode:
+        if implicit[0]:
+            for tag, regexp in _IMPLICIT_TAGS.get(value[:1], ()):
+                if regexp.match(value):
+                    return tag
+        return _YAML_LOADER.DEFAULT_SCALAR_TAG
+    if kind is yaml.SequenceNode:
+        return _YAML_LOADER.DEFAULT_SEQUENCE_TAG
+    return _YAML_LOADER.DEFAULT_MAPPING_TAG
+
+
+def _no_path(*_args: Any) -> None:
+    """Stands in for the path-resolver bookkeeping, which has nothing to track."""
+
+
+def _compose(body: str) -> Any:
+    """yaml.compose(body, Loader=_YAML_LOADER), resolving tags through _resolve_tag."""
+    if not _FAST_YAML:
+        return yaml.compose(body, Loader=_YAML_LOADER)
+    loader = _YAML_LOADER(body)
+    loader.resolve = _resolve_tag
+    loader.descend_resolver = loader.ascend_resolver = _no_path
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 def _yaml_error(exc: BaseException, body: str) -> tuple[int, str]:
@@ -368,7 +467,7 @@ def _parse_yaml(fm: FrontMatter) -> None:
     body = fm.body
     base = fm.body_span.start
     try:
-        root = yaml.compose(body, Loader=_YAML_LOADER)
+        root = _compose(body)
     except Exception as exc:
         offset, message = _yaml_error(exc, body)
         fm.error = (base + offset, message)
@@ -379,7 +478,7 @@ def _parse_yaml(fm: FrontMatter) -> None:
     pairs = list(root.value) if isinstance(root, yaml.MappingNode) else []
     constructor = _Constructor()
     try:
-        fm.data = constructor.construct_document(root)
+        fm.data = _construct(constructor, root)
     except Exception as exc:
         offset, message = _yaml_error(exc, body)
         fm.error = (base + offset, message)
@@ -410,7 +509,11 @@ def _parse_yaml(fm: FrontMatter) -> None:
         except Exception:
             value = None
         ks, ke = _yaml_extent(key_node, body)
-        vs, ve = _yaml_extent(value_node, body)
+        if type(value_node) is yaml.ScalarNode and value_node.style not in _BLOCK_SCALAR:
+            vs = value_node.start_mark.index  # what _yaml_extent gives, without the call
+            ve = max(vs, value_node.end_mark.index)
+        else:
+            vs, ve = _yaml_extent(value_node, body)
         value_span = Span(base + vs, base + ve) if ve > vs else None
         entry = Field(key_text, Span(base + ks, base + ke), value, value_span)
         if key_text in fm.fields:
@@ -418,12 +521,15 @@ def _parse_yaml(fm: FrontMatter) -> None:
         fm.fields[key_text] = entry  # the last occurrence wins, as in data
 
 
+_BLOCK_SCALAR = ("|", ">")
+
+
 def _yaml_extent(node: Any, body: str) -> tuple[int, int]:
     """(start, end) of a composed node inside the YAML text (see FrontMatter.node_span)."""
     start = node.start_mark.index
     end = node.end_mark.index
     if isinstance(node, yaml.ScalarNode):
-        if node.style in ("|", ">"):
+        if node.style in _BLOCK_SCALAR:
             while end > start and body[end - 1] in " \t\r\n":
                 end -= 1
         return start, max(start, end)
@@ -705,6 +811,8 @@ def _tag(state: _State, start: int, n_before: int, end: Any, broken_at: int | No
 
 class _BlockParser(BlockParser):
     def parse_method(self, m, state):  # type: ignore[override]
+        if m.lastgroup == "blank_line" and _FAST_BLOCK and (not state.tokens or "_s" in state.tokens[-1]):
+            return self._parse_blank_line(m, state)
         start = state.cursor
         n_before = len(state.tokens)
         outer = state.breaks
@@ -720,6 +828,23 @@ class _BlockParser(BlockParser):
             if last and last.get("style") == "setext" and last.get("_e", 0) < end:
                 last["_e"] = end
         _tag(state, start, n_before, end, mine[0] if mine else None)
+        return end
+
+    def _parse_blank_line(self, m, state) -> int | None:
+        """parse_method for a blank line (most calls), the same with less bookkeeping: the rule
+        adds one token and runs no other rule, so no rule ends inside it. Only when the token
+        before is tagged (_tag would tag it too)."""
+        toks = state.tokens
+        start = state.cursor
+        n_before = len(toks)
+        end = self._methods["blank_line"](m, state)
+        if end and state.breaks is not None:
+            state.breaks.append(start)
+        stop = max(end if end else state.cursor, start)
+        for token in toks[n_before:]:
+            if "_s" not in token:
+                token["_s"] = start
+                token["_e"] = stop
         return end
 
     def _parse_plain_paragraph(self, state, sc):  # type: ignore[override]
@@ -742,7 +867,7 @@ class _BlockParser(BlockParser):
                 break
             nl = src.find("\n", pos)
             line_end = len(src) if nl < 0 else nl + 1
-            if not src[pos:line_end].strip():
+            if src[pos:line_end].isspace():  # not .strip(), without the copy (never empty here)
                 break
             pos = line_end
         if pos <= cursor:
@@ -752,7 +877,11 @@ class _BlockParser(BlockParser):
         return True
 
     def _parse_indent_code_fast(self, state):  # type: ignore[override]
+        """mistune tries this at every block start. Its line test needs four spaces or spaces
+        then a tab, so a line starting with anything else (nearly all) is answered here."""
         start = state.cursor
+        if _FAST_BLOCK and state.src[start:start + 1] not in _INDENT_STARTS:
+            return None
         n_before = len(state.tokens)
         end = super()._parse_indent_code_fast(state)
         if end is not None:
@@ -800,6 +929,31 @@ _MARKDOWN = mistune.Markdown(
     plugins=[_table_plugin, _table_in_quote_plugin, _table_in_list_plugin, _strikethrough_plugin, _url_plugin],
 )
 _INLINE = _MARKDOWN.inline
+
+
+def _cache_list_break_patterns() -> None:
+    """Recent mistune versions build and compile the pattern of the blocks that end a list item
+    once per list item, from the parser's rules and the item's indentation alone. Our parser's rules
+    are fixed once it is made, so its patterns are kept; any other parser gets mistune's own."""
+    build = getattr(mistune.list_parser, "_compile_list_break_sc", None)
+    if build is None or getattr(build, "cached_for", None) is not None:
+        return
+    patterns: dict[int, Any] = {}
+
+    def cached(block: Any, leading_width: int) -> Any:
+        if block is not _BLOCK:
+            return build(block, leading_width)
+        pattern = patterns.get(leading_width)
+        if pattern is None:
+            pattern = patterns[leading_width] = build(block, leading_width)
+        return pattern
+
+    cached.cached_for = _BLOCK  # type: ignore[attr-defined]
+    cached.__wrapped__ = build  # type: ignore[attr-defined]
+    mistune.list_parser._compile_list_break_sc = cached
+
+
+_cache_list_break_patterns()
 # Block rules whose patterns only match at a line start (see _BlockParser._parse_plain_paragraph);
 # the walk is off if mistune was configured with any other rule. Tests turn it off to compare.
 _ANCHORED_BLOCK_RULES = frozenset((
@@ -807,9 +961,13 @@ _ANCHORED_BLOCK_RULES = frozenset((
     "list", "ref_link", "raw_html", "blank_line", "table", "nptable",
 ))
 _FAST_BLOCK = set(_BLOCK.rules) <= _ANCHORED_BLOCK_RULES and bool(_BLOCK.sc_flag & re.M)
+_INDENT_STARTS = (" ", "\t")
 _ATX = re.compile(BlockParser.SPECIFICATION["atx_heading"], re.M)
 _LIST_ITEM = re.compile(LIST_PATTERN, re.M)
 _INLINE_STRIP = " \r\n\t\f"
+# Inline spans computed as offset plus a constant where _Ctx.span would do just that; tests turn
+# it off to compare with _Ctx.span.
+_FAST_SPANS = True
 _BLANK = " \t\n\v\f"
 _PUNCT = frozenset(string.punctuation)
 _LINEBREAK = re.compile(_INLINE.STD_LINEBREAK)
@@ -844,9 +1002,18 @@ class _Ctx:
         if not identity:
             if "\r" not in source.text:
                 self.shift = body_orig - body_norm
-            self.nls = [0]
-            self.nls.extend(m.end() for m in re.finditer("\n", norm))
+        self._nls: list[int] | None = None
         self.fallbacks = 0
+
+    @property
+    def nls(self) -> list[int]:
+        """Line starts of the normalised text; made on first use, since with a constant shift
+        most documents never map an offset line by line."""
+        nls = self._nls
+        if nls is None:
+            nls = self._nls = [0]
+            nls.extend(m.end() for m in re.finditer("\n", self.norm))
+        return nls
 
     def orig_start(self, x: int) -> int:
         if self.identity:
@@ -870,6 +1037,31 @@ class _Ctx:
         if x < len(self.norm) and self.norm[x] == "\n":
             return self.ols[line + 1] if line + 1 < len(self.ols) else self.n
         return min(self.ols[line] + x - self.nls[line] + 1, self.n)
+
+    def shift_over(self, state: _State, lo: int, hi: int) -> int | None:
+        """d such that :meth:`span` maps state.src[s:e] to (s + d, e + d), each capped at the
+        text's length, whenever lo <= s <= e <= hi; None when the mapping is not that simple
+        there: a range over two lines of a nested block's text, offsets in the indentation or
+        ``>`` a nested line was cut from, lines before the body of a text with CRs."""
+        d = 0
+        while state.lmap is not None:  # what _to_norm does, for a range within one line
+            starts, info, parent = state.lmap
+            i = bisect.bisect_right(starts, lo) - 1
+            if i < 0 or (i + 1 < len(starts) and hi >= starts[i + 1]):
+                return None
+            crs, prs, _ = info[i]
+            if lo < crs:
+                return None
+            step = prs - crs
+            lo += step
+            hi += step
+            d += step
+            state = parent
+        if self.identity:
+            return d
+        if self.shift is not None and lo >= self.nbs:
+            return d + self.shift
+        return None
 
     def span(self, state: _State, s: int, e: int) -> Span:
         """File span of state.src[s:e]."""
@@ -1219,7 +1411,7 @@ def _inline_block(
             parent.attrs["text_span"] = Span(parent.span.end, parent.span.end)
         return []
     src = state.src
-    plain = _FAST_INLINE and not _INLINE_SYNTAX.search(S)
+    plain = _FAST_INLINE and not _has_inline_syntax(S)
     if pieces is not None and len(pieces) > 1:
         if "".join(src[a:b] for a, b in pieces) == text:
             walker = _InlineWalker(ctx, state, 0, S, (pieces, lead))
@@ -1227,7 +1419,7 @@ def _inline_block(
                 parent.attrs["text_span"] = walker.span(0, len(S))
             if plain:
                 return _plain_nodes(walker, S)
-            tokens = _INLINE(S, state.env)
+            tokens = (_FAST_INLINE and _simple_inline(S)) or _INLINE(S, state.env)
             try:
                 nodes, _ = walker.seq(tokens, 0)
             except (_Miss, IndexError, RecursionError):
@@ -1247,7 +1439,11 @@ def _inline_block(
     walker = _InlineWalker(ctx, state, off, S)
     if plain:
         return _plain_nodes(walker, S)
-    tokens = _INLINE(S, state.env)
+    tokens = _simple_inline(S) if _FAST_INLINE else None
+    if tokens is not None and walker.shift is not None:
+        return _simple_nodes(tokens, walker.off + walker.shift, ctx.n)
+    if tokens is None:
+        tokens = _INLINE(S, state.env)
     try:
         nodes, end = walker.seq(tokens, 0)
     except (_Miss, IndexError, RecursionError):
@@ -1260,6 +1456,9 @@ def _inline_block(
 # nor a bare URL. Line breaks are the only syntax left, found as mistune finds them. "!" alone is
 # plain text: it starts nothing without "[".
 _INLINE_SYNTAX = re.compile(r"[\\`*_~\[\]<]|https?://")
+# Its two parts apart: a character class alone is searched far faster than the alternation.
+_SYNTAX_CHAR = re.compile(r"[\\`*_~\[\]<]")
+_URL_START = re.compile(r"https?://")
 _PLAIN_RULES = frozenset((
     "escape", "codespan", "emphasis", "strikethrough", "link", "link_close", "auto_link",
     "auto_email", "inline_html", "linebreak", "softbreak", "url_link",
@@ -1269,18 +1468,28 @@ _PLAIN_RULES = frozenset((
 _FAST_INLINE = set(_INLINE.rules) <= _PLAIN_RULES
 
 
-def _plain_inline(S: str) -> list[tuple[str, int, int]]:
+def _has_inline_syntax(S: str, a: int = 0, b: int | None = None) -> bool:
+    """Whether _INLINE_SYNTAX matches in S[a:b]."""
+    if b is None:
+        b = len(S)
+    if _SYNTAX_CHAR.search(S, a, b):
+        return True
+    return S.find("://", a, b) >= 0 and _URL_START.search(S, a, b) is not None
+
+
+def _plain_inline(S: str, pos: int = 0, n: int | None = None) -> list[tuple[str, int, int]]:
     """mistune's inline tokens for text without inline syntax (see _INLINE_SYNTAX), as
-    (type, start, end) in S: text runs and the breaks between lines.
+    (type, start, end) in S: text runs and the breaks between lines. ``pos`` and ``n`` limit it
+    to S[pos:n] (a break may then end past ``n``).
 
     Like mistune, the spaces before a line's end belong to the break: two or more make a
     ``linebreak``, fewer a ``softbreak``; either also takes the next line's leading whitespace.
     """
     out = []
-    pos = 0
-    n = len(S)
+    if n is None:
+        n = len(S)
     while pos < n:
-        nl = S.find("\n", pos)
+        nl = S.find("\n", pos, n)
         if nl < 0:
             out.append(("text", pos, n))
             break
@@ -1299,8 +1508,168 @@ def _plain_inline(S: str) -> list[tuple[str, int, int]]:
     return out
 
 
+# Inline text made of plain runs and these constructs with plain contents covers most of what
+# the fast path above leaves to mistune: ``[text](destination)``, ``![alt](destination)``,
+# ``*emphasis*``, ``**strong**`` (and with ``_``), ```code```, ``<https://autolinks>`` and bare
+# ``https://`` URLs. Plain here means no inline syntax (_INLINE_SYNTAX) and no line break; a
+# destination has no spaces, parentheses, angle brackets, escapes or title. Autolinks and bare
+# URLs are matched with mistune's own patterns, then kept only without the characters of
+# _URL_UNSAFE.
+_SIMPLE_CONSTRUCT = re.compile(  # the lookahead lets the search skip to a possible start
+    r"(?=[!\[*_`<]|https?://)(?:"
+    r"(?P<bang>!?)\[(?P<label>[^\\`*_~\[\]<\n]*)\]\((?P<dest>[^\s()<>\\\x00-\x1f\x7f]+)\)"
+    r"|(?P<stars>\*\*?|__?)(?P<inner>[^\\`*_~\[\]<\n]+)(?P=stars)"
+    r"|`(?P<code>[^`\n]+)`(?!`)"
+    r"|<(?P<auto>[A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\x00-\x20]*)>"  # mistune's auto_link
+    r"|(?P<bare>" + URL_LINK_PATTERN + r")"
+    r")"
+)
+_URL_UNSAFE = re.compile(r"[\\`*~\[\]]")
+# A link text that is one bare URL as the url plugin matches it: mistune keeps it as the text.
+_BARE_URL = re.compile(URL_LINK_PATTERN)
+# Around emphasis only characters whose flanking does not depend on what mistune counts as
+# punctuation or whitespace. The opening run precedes a letter or digit (so it can open), the
+# closing run follows one and is not followed by another ``*`` (so it can close); with ``*``
+# that is enough. A closing run after one of a few punctuation marks precedes the end, a space
+# or a line break. ``_`` must not be inside a word: its opening run follows the start, a space
+# or a line break, its closing run precedes one of those or common punctuation.
+_EMPHASIS_BEFORE = ("", " ", "\n")
+_EMPHASIS_AFTER_WORD = ("", " ", "\n", ":", ",", ".", ";", "!", "?", ")")
+_EMPHASIS_AFTER_MARK = ("", " ", "\n")
+_EMPHASIS_LAST_MARKS = frozenset(":.!?)")
+
+
+def _simple_inline(S: str) -> list[dict] | None:
+    """mistune's inline tokens for S when it is made only of plain runs and the simple
+    constructs of _SIMPLE_CONSTRUCT; None for anything else (then mistune parses S).
+
+    Each token also tells where it lies in S (``_at``: start, end; ``_text`` and ``_dest``: a
+    link's text and destination; ``_style``: as _InlineWalker.link names it), so that
+    _simple_nodes can make the nodes without walking S again.
+    """
+    out: list[dict] = []
+    pos = 0
+    for m in _SIMPLE_CONSTRUCT.finditer(S):
+        if not _plain_run(S, pos, m.start(), out):
+            return None
+        token = _simple_token(S, m)
+        if token is None:
+            return None
+        out.append(token)
+        pos = m.end()
+    if not out or not _plain_run(S, pos, len(S), out):
+        return None
+    return out
+
+
+def _simple_token(S: str, m: re.Match) -> dict | None:
+    """The token of one _SIMPLE_CONSTRUCT match, or None when mistune might read it otherwise."""
+    a, b = m.span()
+    kind = m.lastgroup
+    if kind == "code":
+        code = m.group("code")
+        if code.strip(" ") and code.startswith(" ") and code.endswith(" "):
+            code = code[1:-1]  # one space each side is padding, as in mistune's parse_codespan
+        return {"type": "codespan", "raw": code, "_at": (a, b)}
+    if kind == "inner":
+        return _emphasis_token(S, m, a, b)
+    if kind == "auto" or kind == "bare":
+        url = m.group(kind)
+        if _URL_UNSAFE.search(url):
+            return None
+        start, end = m.span(kind)
+        text = {"type": "text", "raw": url, "_at": (start, end)}
+        return {"type": "link", "children": [text], "attrs": {"url": escape_url(url)}, "_at": (a, b),
+                "_style": "autolink" if kind == "auto" else "bare"}
+    label = m.group("label")
+    image = bool(m.group("bang"))
+    if _has_inline_syntax(label) and (image or not _BARE_URL.fullmatch(label)):
+        return None
+    url = escape_url(unescape_char(m.group("dest")))  # what mistune's parse_link makes of it
+    children = [{"type": "text", "raw": label, "_at": m.span("label")}] if label else []
+    return {"type": "image" if image else "link", "children": children, "attrs": {"url": url},
+            "_at": (a, b), "_text": m.span("label"), "_dest": m.span("dest"), "_style": "inline"}
+
+
+def _emphasis_token(S: str, m: re.Match, a: int, b: int) -> dict | None:
+    inner = m.group("inner")
+    stars = m.group("stars")
+    before = S[a - 1:a]
+    after = S[b:b + 1]
+    last = inner[-1]
+    if not inner[0].isalnum() or _has_inline_syntax(inner):
+        return None
+    if last.isalnum():
+        if stars[0] == "*" and after != "*" or after in _EMPHASIS_AFTER_WORD:
+            pass
+        else:
+            return None
+    elif last not in _EMPHASIS_LAST_MARKS or after not in _EMPHASIS_AFTER_MARK:
+        return None
+    if stars[0] == "_" and before not in _EMPHASIS_BEFORE:
+        return None
+    text = {"type": "text", "raw": inner, "_at": m.span("inner")}
+    return {"type": "strong" if len(stars) == 2 else "emphasis", "children": [text], "_at": (a, b)}
+
+
+def _plain_run(S: str, a: int, b: int, out: list[dict]) -> bool:
+    """Add the tokens of the plain text S[a:b] to ``out``; False when it is not plain."""
+    if a == b:
+        return True
+    if _has_inline_syntax(S, a, b):
+        return False
+    for ty, x, y in _plain_inline(S, a, b):
+        if y > b:
+            return False
+        out.append({"type": "text", "raw": S[x:y], "_at": (x, y)} if ty == "text" else {"type": ty, "_at": (x, y)})
+    return True
+
+
+def _simple_nodes(tokens: list[dict], shift: int, n: int) -> list[Node]:
+    """The nodes _InlineWalker makes of _simple_inline's tokens where its spans are offsets
+    plus ``shift`` (capped at ``n``), from the positions the tokens carry."""
+    out = []
+    for t in tokens:
+        a, b = t["_at"]
+        span = Span(min(a + shift, n), min(b + shift, n))
+        ty = t["type"]
+        if ty == "text" or ty == "codespan":
+            out.append(Node(ty, span, raw=t["raw"]))
+        elif ty == "softbreak" or ty == "linebreak":
+            out.append(Node(ty, span))
+        elif ty == "emphasis" or ty == "strong":
+            out.append(Node(ty, span, {}, _simple_nodes(t["children"], shift, n)))
+        else:  # link or image, as _InlineWalker.link makes them
+            attrs = dict(t["attrs"])
+            children = _simple_nodes(t["children"], shift, n)
+            style = t["_style"]
+            if style == "inline":
+                ta, tb = t["_text"]
+                attrs["text_span"] = Span(min(ta + shift, n), min(tb + shift, n))
+                da, db = t["_dest"]
+                attrs.update(style=style, url_span=Span(min(da + shift, n), min(db + shift, n)))
+            else:  # autolink or bare URL: the link's text is its address
+                inner = children[0].span
+                attrs.update(style=style, text_span=inner, url_span=inner)
+                if style == "bare":
+                    span = inner
+            out.append(Node(ty, span, attrs, children))
+    return out
+
+
 def _plain_nodes(walker: "_InlineWalker", S: str) -> list[Node]:
     """The nodes the walker would make of _plain_inline's tokens, without running mistune."""
+    shift = walker.shift
+    if shift is not None:  # most text: file offsets are these plus a constant (what span gives)
+        shift += walker.off
+        n = walker.ctx.n
+        if "\n" not in S:  # one line: one text node
+            return [Node("text", Span(min(shift, n), min(len(S) + shift, n)), raw=S)]
+        return [
+            Node(ty, Span(min(a + shift, n), min(b + shift, n)), raw=S[a:b]) if ty == "text"
+            else Node(ty, Span(min(a + shift, n), min(b + shift, n)))
+            for ty, a, b in _plain_inline(S)
+        ]
     return [
         Node(ty, walker.span(a, b), raw=S[a:b]) if ty == "text" else Node(ty, walker.span(a, b))
         for ty, a, b in _plain_inline(S)
@@ -1315,6 +1684,8 @@ class _InlineWalker:
         self.S = S
         self.literal = False  # inside autolinks and bare URLs a backslash is just a character
         self.pieces = None
+        # the constant that span() adds, when ctx.span would only add one (see _Ctx.shift_over)
+        self.shift = ctx.shift_over(state, off, off + len(S)) if pieces is None and _FAST_SPANS else None
         if pieces is not None:
             ranges, lead = pieces
             self.pieces = ranges
@@ -1331,6 +1702,11 @@ class _InlineWalker:
         return self.pieces[i][0] + k - self.cum[i]
 
     def span(self, a: int, b: int) -> Span:
+        shift = self.shift
+        if shift is not None:
+            n = self.ctx.n
+            start = min(self.off + a + shift, n)
+            return Span(start, min(self.off + b + shift, n) if b > a else start)
         if self.pieces is None:
             return self.ctx.span(self.state, self.off + a, self.off + b)
         sa = self._at(a)
