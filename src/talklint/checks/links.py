@@ -21,6 +21,8 @@ image file exists is :mod:`talklint.checks.images`' business.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections import defaultdict
 
@@ -67,6 +69,7 @@ _NO_COLON = re.compile(r"(?i)(https?|htps?|htt?ps?|hhttps?|ttps?)//(?=[^/\s])")
 _HOST_LABEL = re.compile(r"(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?$|[^\W_]$")
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _SCHEME_AGAIN = re.compile(r"(?i)/+(https?):?/+")
+_SPACE = re.compile(r"\s")  # str.isspace() of one character, as `\s` matches in a str pattern
 
 
 def _edit_distance_le(a: str, b: str, limit: int) -> bool:
@@ -110,6 +113,11 @@ def url_problem(url: str, kind: str) -> str | None:
     return _web_url_problem(url, scheme, rest, kind)
 
 
+# url_problem depends on its two strings only, and a site's pages repeat the same addresses
+# (its own pages, the speakers' profiles, the sponsors).
+_url_problem_of = functools.lru_cache(maxsize=8192)(url_problem)
+
+
 def _web_url_problem(url: str, scheme: str, rest: str, kind: str) -> str | None:
     if rest.startswith(("\\\\", "/\\", "\\/")):
         return f"Backslashes after `{scheme}:`: write `{scheme}://`"
@@ -133,7 +141,7 @@ def _host_problem(host: str) -> str | None:
     if host.startswith("["):
         return None  # an IPv6 literal
     name = host.rstrip(".")
-    if any(c.isspace() for c in host):
+    if _SPACE.search(host):
         return f"A space in the host {_quote(host)}"
     if _IPV4.fullmatch(name) or name.lower() == "localhost":
         return None
@@ -209,7 +217,7 @@ class MalformedUrl(Rule):
         for ref in _checked_refs(ctx, images=True):
             if ref.kind == "bare" and any(ref.span.start in span for span in broken_spans):
                 continue  # the autolinked head of a broken link: TL421 reports the link
-            problem = url_problem(ref.url, ref.kind)
+            problem = _url_problem_of(ref.url, ref.kind)
             if problem:
                 yield self.finding(ref.span.start, ref.span.end, problem)
         for broken in broken_links(ctx):
@@ -237,6 +245,9 @@ class BrokenLink:
 _BROKEN = re.compile(
     r"\[(?<![\\!\]]\[)(?P<text>[^\[\]\n]{1,300})\](?P<gap>[ \t]?)\((?P<dest>(?:https?://|www\.)[^\s()<>]*)")
 _INLINE_CONTAINERS = frozenset(("paragraph", "block_text", "heading", "table_cell"))
+# What every match of _BROKEN holds from its `]` on: a block without it has no broken link, and
+# one scan of the text tells which blocks may have one before the tree is walked.
+_BROKEN_HINT = re.compile(r"\][ \t]?\((?:https?://|www\.)")
 
 
 def broken_links(ctx) -> list[BrokenLink]:
@@ -252,8 +263,17 @@ def _find_broken(ctx):
     text = ctx.source.text
     if "](" not in text and "] (" not in text:
         return
-    starts = {n.span.start for n in doc.walk() if n.type in ("link", "image") and not n.approximate}
+    # Hints cannot overlap (a hint holds one `]`, its first character), so these are all of them.
+    hints = [m.start() for m in _BROKEN_HINT.finditer(text)]
+    if not hints:
+        return
+    starts = None
     for block in _inline_blocks(doc.children):
+        i = bisect.bisect_left(hints, block.span.start)
+        if i == len(hints) or hints[i] >= block.span.end:
+            continue  # a match in the block would hold a hint in the block
+        if starts is None:
+            starts = {n.span.start for n in doc.walk() if n.type in ("link", "image") and not n.approximate}
         chunk = text[block.span.start:block.span.end]
         for m in _BROKEN.finditer(chunk):
             at = block.span.start + m.start()

@@ -613,8 +613,11 @@ class _Matcher:
         return None
 
 
+_MAX_VERDICTS = 20_000  # lines of at most 700 characters: a few MB at worst
+
 _AUTHOR_NAME = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){1,3}"
-_AUTHOR_BOX_NAME = LazyPattern(rf"[ \t]*[•·▪◦‣][ \t]*({_AUTHOR_NAME})[ \t]*")
+_AUTHOR_BOX_BULLETS = "•·▪◦‣"  # one of them opens every match of _AUTHOR_BOX_NAME
+_AUTHOR_BOX_NAME = LazyPattern(rf"[ \t]*[{_AUTHOR_BOX_BULLETS}][ \t]*({_AUTHOR_NAME})[ \t]*")
 
 
 class ScrapedBoilerplate(Rule):
@@ -708,6 +711,7 @@ class ScrapedBoilerplate(Rule):
             entries.append(BoilerplateEntry(id="user", label="from the rule's options",
                                             phrases=o.extra_phrases, patterns=o.extra_patterns))
         self.matcher = _Matcher(entries)
+        self._verdicts: dict[str, BoilerplateEntry | None] = {}
 
     def check(self, ctx):
         source = ctx.source
@@ -717,6 +721,8 @@ class ScrapedBoilerplate(Rule):
         text, starts, ends = source.text, source.line_starts, source.line_ends
         nonblank = [i for i in body if text[starts[i]:ends[i]].strip(" \t")]  # not _is_blank(i)
         candidates = self._candidates(ctx, nonblank)
+        if not candidates and not any(bullet in text for bullet in _AUTHOR_BOX_BULLETS):
+            return  # no phrase line, and no author box (see _author_boxes): nothing to settle
         hits, boxes = self._settle(ctx, body, nonblank, candidates)
         yield from self._findings(source, hits, boxes)
 
@@ -725,24 +731,41 @@ class ScrapedBoilerplate(Rule):
         source, doc = ctx.source, ctx.document
         text, n = source.text, source.line_count
         out: list[tuple[int, BoilerplateEntry]] = []
+        starts, ends, verdicts = source.line_starts, source.line_ends, self._verdicts
         for i in nonblank:
-            s, e = source.line_starts[i], source.line_ends[i]
+            s, e = starts[i], ends[i]
+            if e - s > 700:
+                continue
             line = text[s:e]
-            first = s + len(line) - len(line.lstrip(" \t"))
-            if e - s > 700 or doc.is_code(first) or doc.is_html(first):
+            if verdicts.get(line, False) is None:
+                continue  # known to be no phrase, wherever it stands
+            first = e - len(line.lstrip(" \t"))
+            if doc.is_code(first) or doc.is_html(first):
                 continue
-            if line.lstrip(" \t>").startswith("|"):
-                continue  # a table row
-            core = line_core(line)
-            if not core or ("[" in core and "]" in core) or ("<" in core and ">" in core):
-                continue
-            entry = self.matcher.match(core)
+            entry = self._line_entry(line)
             if entry is None:
                 continue
             if not entry.headings and (_HEADING_LEAD.match(line) or self._setext(source, i, n)):
                 continue
             out.append((i, entry))
         return out
+
+    def _line_entry(self, line: str) -> BoilerplateEntry | None:
+        """The entry of the pack that ``line`` is a phrase of, wherever it stands. It depends on
+        the line's text only, and the pages of a site repeat many lines (navigation, headings,
+        table rules), so verdicts are kept, up to a bound."""
+        verdicts = self._verdicts
+        if line in verdicts:
+            return verdicts[line]
+        entry = None
+        if not line.lstrip(" \t>").startswith("|"):  # not a table row
+            core = line_core(line)
+            if core and not ("[" in core and "]" in core) and not ("<" in core and ">" in core):
+                entry = self.matcher.match(core)
+        if len(verdicts) >= _MAX_VERDICTS:
+            verdicts.clear()
+        verdicts[line] = entry
+        return entry
 
     def _settle(self, ctx, body, nonblank, candidates):
         """The phrase hits and author boxes, judged on the page as the fix leaves it.
@@ -826,6 +849,9 @@ class ScrapedBoilerplate(Rule):
         """Author boxes closing the page, the last first: a blog post by two authors ends
         with two of them, and removing one must not reveal another."""
         boxes = []
+        text = ctx.source.text
+        if not any(bullet in text for bullet in _AUTHOR_BOX_BULLETS):
+            return boxes  # no line can be a box's `• Name` line
         while (box := self._last_author_box(ctx, kept)) is not None:
             boxes.append(box)
             kept = kept[:kept.index(box[0])]

@@ -114,12 +114,14 @@ def _names_event(text: str, match: zones.PlaceMatch) -> bool:
 def written_zones(facts: F.Facts) -> list[Written]:
     """Every zone written in a dated fact, once per span, with the local dates and times it
     applies to; a time without a date ("10:30 (CET)") takes the page's dates."""
-    days = page_days(facts)
+    days: list[dt.date] | None = None  # most pages write no zone and never need them
     by_span: dict[tuple[int, int], Written] = {}
     for fact in facts:
         if fact.name not in ZONED_FACTS:
             continue
         for moment, zone in _zoned_moments(fact.value):
+            if days is None:
+                days = page_days(facts)
             written = by_span.setdefault((zone.span.start, zone.span.end), Written(zone))
             written.moments += [(day, _time_of(moment)) for day in _days_of(moment, days)]
     return list(by_span.values())
@@ -210,12 +212,20 @@ class _ZoneRule(Rule):
 
     def zones_on_page(self, ctx: Context) -> tuple[EventZone | None, list[Written]]:
         facts = facts_of(ctx)
-        written = [w for w in written_zones(facts) if _exactly_written(ctx, w.zone)]
+        written = ctx.shared.get("timezones.written")
+        if written is None:  # the same for every zone rule: it reads the page's facts only
+            written = [w for w in written_zones(facts) if _exactly_written(ctx, w.zone)]
+            ctx.shared["timezones.written"] = written
         if not written:
             return None, []
         shared = shared_settings(ctx)
         configured = self.options.timezone or shared.zone
-        return event_zone(facts, self.gazetteer(shared), configured), written
+        # The zone rules with the same places and zone find the same event zone on a page.
+        places = tuple(sorted({**shared.places, **self.options.places}.items()))
+        key = ("timezones.event", places, configured)
+        if key not in ctx.shared:
+            ctx.shared[key] = event_zone(facts, self.gazetteer(shared), configured)
+        return ctx.shared[key], written
 
 
 Check = Callable[[str, str, dt.date, "dt.time | None"], zones.Verdict]

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
+import operator
 import re
 import sys
 from collections.abc import Mapping
@@ -273,6 +275,7 @@ class PlainList(_KeyedWords):
     def __init__(self, text: str, keys: frozenset[str]) -> None:
         self._text = "\n" + text
         self.keys_set = keys
+        self._read: dict[str, tuple[str, ...]] = {}  # each search scans the whole text
 
     @classmethod
     def of(cls, text: str) -> "PlainList | None":
@@ -287,12 +290,16 @@ class PlainList(_KeyedWords):
         return cls(text, frozenset(keys))
 
     def __getitem__(self, word: str) -> tuple[str, ...]:
+        found = self._read.get(word)
+        if found is not None:
+            return found
         if word not in self.keys_set:
             raise KeyError(word)
         text = self._text
         start = text.rfind(f"\n{word},") + len(word) + 2
         end = text.find("\n", start)
-        return tuple((text[start:] if end < 0 else text[start:end]).split(","))
+        found = self._read[word] = tuple((text[start:] if end < 0 else text[start:end]).split(","))
+        return found
 
     def items(self):  # one pass, not a search per entry (user lists are merged with this)
         return [(wrong, tuple(rest.split(","))) for wrong, _, rest in
@@ -333,6 +340,20 @@ def load_dictionary(path: str, mtime: float = 0.0) -> Mapping[str, tuple[str, ..
 _LEFT = r"(?<![\w@#$%&/\\.=~^+'’])(?:(?<=[A-Za-z]-)|(?<!-))"
 _RIGHT = r"(?![\w@/\\=(])(?!\.\w)(?:(?=-[A-Za-z])|(?!-))"
 _LOWER_RUNS = re.compile(r"[a-z]+")
+# Every byte but a-z becomes a space. UTF-8 writes ASCII characters as themselves and every
+# other character with bytes 0x80-0xFF only, so the words of the translated bytes are exactly
+# the runs `_LOWER_RUNS` finds in the text, split in C without a match object per word.
+_A_TO_Z_ONLY = bytes(c if 0x61 <= c <= 0x7A else 0x20 for c in range(256))
+
+
+def lower_letter_runs(ctx) -> list[str]:
+    """``_LOWER_RUNS.findall(text.lower())`` of the page, once per file: TL211 looks the runs up
+    in its dictionary, TL240 looks for two equal runs in a row."""
+    runs = ctx.shared.get("words.lower-runs")
+    if runs is None:
+        lowered = ctx.source.text.lower().encode("utf-8", "surrogatepass")
+        runs = ctx.shared["words.lower-runs"] = lowered.translate(_A_TO_Z_ONLY).decode("ascii").split()
+    return runs
 
 
 class Misspelling(Rule):
@@ -435,7 +456,7 @@ class Misspelling(Rule):
     def check(self, ctx):
         words = self.dictionary(ctx)
         text = ctx.source.text
-        hits = self._keys.intersection(_LOWER_RUNS.findall(text.lower()))
+        hits = self._keys.intersection(lower_letter_runs(ctx))
         if not hits:
             return
         alternation = "|".join(sorted(hits, key=len, reverse=True))
@@ -595,6 +616,24 @@ _REPEAT = re.compile(
     r"([\u200b\u2060\ufeff]*(?:[ \t]+|[ \t]*(?:\r\n|\r|\n)[ \t>]*))"
     r"(\1)(?![\w'’-])", re.IGNORECASE)
 _GAP = r"(?:[ \t]+|[ \t]*(?:\r\n|\r|\n)[ \t>]*)"
+# The characters but ASCII letters that `[A-Za-z]` matches under re.IGNORECASE (their case folds
+# to an ASCII letter); no other character lowers to an ASCII letter either.
+_FOLDING_LETTERS = "\u0130\u0131\u017f\u212a"  # İ ı ſ K (Kelvin)
+
+
+def _may_repeat(ctx) -> bool:
+    """False only when `_REPEAT` cannot match: most pages have no word twice in a row, and two
+    equal neighbours in a list of runs cost far less to look for than the regex's scan.
+
+    Sound: without the folding letters, a match's two words are runs of ASCII letters with no
+    letter before, between (the gap) or after them, equal when lower-cased; lower-casing turns
+    no other character into an ASCII letter, so they are two equal runs in a row of
+    :func:`lower_letter_runs`. With a folding letter on the page the regex decides."""
+    text = ctx.source.text
+    if any(c in text for c in _FOLDING_LETTERS):
+        return True
+    runs = lower_letter_runs(ctx)
+    return any(map(operator.eq, runs, itertools.islice(runs, 1, None)))
 
 
 class RepeatedWord(Rule):
@@ -642,6 +681,8 @@ class RepeatedWord(Rule):
     fixable = "sometimes"
 
     def check(self, ctx):
+        if not _may_repeat(ctx):
+            return
         text = ctx.source.text
         skip = None
         pos = 0
