@@ -29,10 +29,21 @@ def _kebab(name: str) -> str:
     return name.replace("_", "-")
 
 
+# The validators are built when a config file is first validated, not at import (``defer_build``):
+# a run without a config file never needs them (see :func:`default_settings`).
+_MODEL_CONFIG = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, defer_build=True)
+
+
+def _defaults(model):
+    """A default factory: the model's defaults without building its validator. Validating no
+    input gives the same object: these models validate neither defaults nor the whole model."""
+    return lambda: model.model_construct()
+
+
 class LinkCheckSettings(BaseModel):
     """``[tool.talklint.link-check]``: how ``--check-links`` talks to the network."""
 
-    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True)
+    model_config = _MODEL_CONFIG
 
     timeout: float = Field(default=10.0, gt=0, description="Seconds to wait for a host to answer one request.")
     concurrency: int = Field(default=8, ge=1, le=64, description="Requests in flight at once.")
@@ -58,7 +69,7 @@ PlaceZones = Annotated[dict[str, str], AfterValidator(zones.known_places)]
 class TimezoneSettings(BaseModel):
     """``[tool.talklint.timezones]``: where the events are, for every time-zone rule (TL35x)."""
 
-    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True)
+    model_config = _MODEL_CONFIG
 
     zone: ZoneName = Field(
         default=None, description="IANA zone (`Europe/Paris`) of pages that name no place and no "
@@ -73,7 +84,7 @@ class TimezoneSettings(BaseModel):
 class Settings(BaseModel):
     """Everything ``[tool.talklint]`` may hold. Keys are kebab-case, as in the docs."""
 
-    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True)
+    model_config = _MODEL_CONFIG
 
     select: list[str] | None = Field(
         default=None, description="Rules to enable (codes, code prefixes, names or ALL); "
@@ -129,9 +140,9 @@ class Settings(BaseModel):
         default=None, description="Folder of the content cache (relative to the config file); "
         "default: `.talklint_cache` beside the config file, else in the current folder.")
     link_check: LinkCheckSettings = Field(
-        default_factory=LinkCheckSettings, description="How links are checked online: `[tool.talklint.link-check]`.")
+        default_factory=_defaults(LinkCheckSettings), description="How links are checked online: `[tool.talklint.link-check]`.")
     timezones: TimezoneSettings = Field(
-        default_factory=TimezoneSettings, description="Where the events are, for every time-zone rule: "
+        default_factory=_defaults(TimezoneSettings), description="Where the events are, for every time-zone rule: "
         "`[tool.talklint.timezones]` (docs/timezones.md).")
 
 
@@ -139,7 +150,7 @@ class Config:
     """Settings plus where they came from."""
 
     def __init__(self, settings: Settings | None = None, path: Path | None = None):
-        self.settings = settings or Settings()
+        self.settings = settings or default_settings()
         self.path = path  # the file they were read from, or None for defaults
         self.root = path.parent if path else Path.cwd()
         self.kinds = self._kind_set()  # built now, so a broken kind file stops the run at once
@@ -156,6 +167,11 @@ class Config:
 
     def __repr__(self) -> str:
         return f"Config(path={self.path!r})"
+
+
+def default_settings() -> Settings:
+    """``Settings()``: the settings of a run without a config file, built without validation."""
+    return Settings.model_construct()
 
 
 def load_config(path: Path) -> Config:

@@ -77,6 +77,12 @@ _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # 
 # regex compiler a good part of a second per use.)
 LEFT_BOUNDARY = rf"(?:(?<![\w{_MARKS}])|(?<=[{_UNSPACED}])|(?<=(?<!\w)_)|(?<=(?<!\w)__))"
 RIGHT_BOUNDARY = rf"(?:(?![\w{_MARKS}])|(?=[{_UNSPACED}])|(?=__?(?!\w)))"
+# LEFT_BOUNDARY checked one character later, after the phrase's first character: each
+# lookbehind looks one character further back. A regex that starts with a lookaround is tried
+# at every place of a page; one that starts with a class of characters lets the engine jump
+# from one of them to the next.
+LEFT_BOUNDARY_AFTER_FIRST = (rf"(?:(?<![\w{_MARKS}](?s:.))|(?<=[{_UNSPACED}](?s:.))"
+                             rf"|(?<=(?<!\w)_(?s:.))|(?<=(?<!\w)__(?s:.)))")
 _WORDLIKE = LazyPattern(rf"[\w{_MARKS}]")  # large classes: compiled when first needed
 _UNSPACED_RE = LazyPattern(rf"[{_UNSPACED}]")
 
@@ -91,8 +97,10 @@ class PackError(Exception):
 
 
 class _Model(BaseModel):
+    # The validators are built when a pack is first validated, not at import: the shipped packs
+    # are validated once and kept (:func:`talklint.registry.load_shipped`).
     model_config = ConfigDict(extra="forbid", populate_by_name=True,
-                              alias_generator=lambda s: s.replace("_", "-"))
+                              alias_generator=lambda s: s.replace("_", "-"), defer_build=True)
 
 
 CONTEXT_WINDOW = 200  # characters of text that a context's before/after regex sees
@@ -296,8 +304,22 @@ class Pack(_Model):
 # -- loading ----------------------------------------------------------------------------------
 
 
-def load_pack(path: Path) -> list[type[Rule]]:
-    """Validate one YAML pack and build its rules. Raises :class:`PackError`."""
+def load_pack(path: Path, shipped: bool = False) -> list[type[Rule]]:
+    """Validate one YAML pack and build its rules. Raises :class:`PackError`.
+
+    ``shipped``: a pack of talklint's own, whose validated rules are kept between runs
+    (:func:`talklint.registry.load_shipped`)."""
+    if shipped:
+        from .registry import load_shipped
+
+        definitions = load_shipped(Path(path), lambda: read_pack(path), code=(__file__,))
+    else:
+        definitions = read_pack(path)
+    return [_build(defn, Path(path)) for defn in definitions]
+
+
+def read_pack(path: Path) -> list[_RuleBase]:
+    """The validated rule definitions of one YAML pack. Raises :class:`PackError`."""
     try:
         data = read_mapping(path, "rule pack", "a 'rules' list")
     except YamlFileError as exc:
@@ -306,7 +328,7 @@ def load_pack(path: Path) -> list[type[Rule]]:
         pack = Pack.model_validate(data)
     except ValidationError as exc:
         raise PackError("\n".join(f"{path}: {line}" for line in _describe(exc, data))) from None
-    return [_build(defn, Path(path)) for defn in pack.rules]
+    return pack.rules
 
 
 def _describe(exc: ValidationError, data: dict) -> list[str]:
@@ -402,9 +424,35 @@ def _literals(defn: _RuleBase) -> tuple[str, ...] | None:
     return tuple(sorted({p.split()[0] for p in phrases if p.split()})) or None
 
 
+def literal_gate(literals: tuple[str, ...]) -> re.Pattern:
+    """A regex that finds a text holding one of ``literals``: the same answer as testing each
+    with ``in``, in one pass over the text. The literals share their prefixes in a trie, so at a
+    place of the text the engine tries one branch per character, not one per literal; a literal
+    that extends another is left out, since a text holding it holds the shorter one too."""
+    trie: dict = {}
+    for literal in sorted(literals, key=len):
+        node = trie
+        for char in literal:
+            if "" in node:  # a shorter literal ends here
+                break
+            node = node.setdefault(char, {})
+        else:
+            node.clear()
+            node[""] = True
+    return re.compile(_trie_body(trie))
+
+
+def _trie_body(node: dict) -> str:
+    if "" in node:
+        return ""
+    branches = [re.escape(char) + _trie_body(child) for char, child in sorted(node.items())]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
 def _compile_context(items: list[ContextItem]) -> tuple:
-    return tuple((re.compile(i.before) if i.before is not None else None,
-                  re.compile(i.after) if i.after is not None else None) for i in items)
+    # Compiled when a match is first judged: most pages hold none.
+    return tuple((LazyPattern(i.before) if i.before is not None else None,
+                  LazyPattern(i.after) if i.after is not None else None) for i in items)
 
 
 def _context_holds(item, text: str, start: int, end: int) -> bool:
@@ -449,9 +497,26 @@ def phrase_regexes(phrases: tuple[str, ...], ignore_case: bool = False) -> tuple
     flags = re.IGNORECASE if ignore_case else 0
     out = []
     for (left, right), members in sorted(groups.items()):
-        body = "|".join(_phrase_body(m) for m in sorted(members, key=len, reverse=True))
-        out.append(re.compile(f"{LEFT_BOUNDARY if left else ''}(?:{body}){RIGHT_BOUNDARY if right else ''}", flags))
+        members = sorted(members, key=len, reverse=True)
+        if left and not ignore_case:
+            head = _first_then_boundary(members)
+        else:
+            head = f"{LEFT_BOUNDARY if left else ''}(?:{'|'.join(_phrase_body(m) for m in members)})"
+        out.append(re.compile(f"{head}{RIGHT_BOUNDARY if right else ''}", flags))
     return tuple(out)
+
+
+def _first_then_boundary(members: list[str]) -> str:
+    """``LEFT_BOUNDARY(?:phrase|phrase…)`` written to start with the class of the phrases' first
+    characters: the boundary follows that character, and each phrase then checks (looking one
+    character back) that it begins with it. The order of the phrases is kept, so the same
+    phrase wins at each place."""
+    firsts = "".join(sorted({re.escape(m[0]) for m in members}))
+    rests = []
+    for m in members:
+        first, body = re.escape(m[0]), _phrase_body(m)
+        rests.append(f"(?<={first}){body[len(first):]}")
+    return f"[{firsts}]{LEFT_BOUNDARY_AFTER_FIRST}(?:{'|'.join(rests)})"
 
 
 def _phrase_body(phrase: str) -> str:
@@ -495,6 +560,13 @@ class _PackRule(Rule):
     context: tuple = ()  # compiled (before, after) pairs: one must hold
     unless: tuple = ()  # compiled (before, after) pairs: none may hold
     literals: tuple[str, ...] | None = None  # see _literals()
+    # Many literals are tested with one regex (:func:`literal_gate`): one pass over a page
+    # instead of one per literal. Not on the first pages a rule sees (a run of a few files does
+    # not pay for compiling it), nor for a few literals (`in` is then faster).
+    GATE_AFTER: ClassVar[int] = 32
+    GATE_MIN_LITERALS: ClassVar[int] = 16
+    _pages_seen: int = 0
+    _gate: re.Pattern | None = None
 
     @classmethod
     def regexes(cls) -> tuple[re.Pattern, ...]:
@@ -505,6 +577,16 @@ class _PackRule(Rule):
             cls._regexes = phrase_regexes(cls.phrases, cls.definition.ignore_case) + cls.pattern_regexes
         return cls._regexes
 
+    def _may_match(self, text: str) -> bool:
+        """Whether ``text`` holds one of the literals (only then can a phrase match)."""
+        gate = self._gate
+        if gate is None:
+            self._pages_seen += 1
+            if self._pages_seen <= self.GATE_AFTER or len(self.literals) < self.GATE_MIN_LITERALS:
+                return any(lit in text for lit in self.literals)
+            gate = self._gate = literal_gate(self.literals)
+        return gate.search(text) is not None
+
     def _in_context(self, text: str, start: int, end: int) -> bool:
         if self.context and not any(_context_holds(c, text, start, end) for c in self.context):
             return False
@@ -514,7 +596,7 @@ class _PackRule(Rule):
         """Non-overlapping matches of all the rule's regexes outside excluded text, in order
         (at one place the longest match wins)."""
         text = ctx.source.text
-        if self.literals is not None and not any(lit in text for lit in self.literals):
+        if self.literals is not None and not self._may_match(text):
             return
         prose_only = self.definition.scope == "prose"
         skip = None  # computed at the first match: most pages have none, and it reads the page

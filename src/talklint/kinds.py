@@ -49,8 +49,10 @@ class KindError(Exception):
 
 
 class _Model(BaseModel):
+    # The validators are built when a kind file is first validated, not at import: the shipped
+    # kinds are validated once and kept (:func:`talklint.registry.load_shipped`).
     model_config = ConfigDict(extra="forbid", populate_by_name=True,
-                              alias_generator=lambda s: s.replace("_", "-"))
+                              alias_generator=lambda s: s.replace("_", "-"), defer_build=True)
 
 
 def _as_list(v):
@@ -255,8 +257,15 @@ def builtin_kinds_file() -> Path:
 
 @functools.lru_cache(maxsize=None)
 def _builtin_kinds() -> tuple[Kind, ...]:
+    from .registry import load_shipped
+
+    path = builtin_kinds_file()
+    return load_shipped(path, lambda: _read_kinds(path), code=(__file__,))
+
+
+def _read_kinds(path: Path) -> tuple[Kind, ...]:
     kinds: dict[str, Kind] = {}
-    _add_file(kinds, builtin_kinds_file())
+    _add_file(kinds, path)
     return tuple(kinds.values())
 
 

@@ -8,17 +8,22 @@ folder shipped with talklint and from folders named in config (``rule-packs``).
 
 from __future__ import annotations
 
+import functools
 import inspect
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from .declarative import PackError, load_pack
 from .finding import Severity
 from .rule import CODE_PATTERN, DOC_SECTIONS, NAME_PATTERN, Rule, iter_rule_classes
 
 ENTRY_POINT_GROUP = "talklint.rules"
+T = TypeVar("T")
 FIXABLE_VALUES = ("never", "sometimes", "always")
 
 
@@ -92,6 +97,97 @@ def builtin_data_file(name: str) -> Path:
     return folder / DATA_FOLDER / name
 
 
+# -- the shipped files, validated once ----------------------------------------------------------
+
+SHIPPED_FORMAT = 1
+# Modules whose code shapes what every shipped file gives: the YAML loader, the finding and
+# rule types, and this one.
+_SHARED_CODE = ("yamlfile.py", "finding.py", "rule.py", "registry.py")
+
+
+def load_shipped(path: Path, validate: Callable[[], T], code: tuple[str, ...] = ()) -> T:
+    """``validate()``: what a file shipped with talklint (a built-in rule pack, the kinds)
+    holds, validated. Validating them (PyYAML, then pydantic, whose validators are built for
+    it) took a tenth of a run of one file; so what ``validate()`` returns is kept, as Python
+    keeps compiled modules, in ``__pycache__`` beside the file, and used again while the
+    file's bytes, its path, the code that validates it (``code``: the files of the modules
+    that do, besides the shared ones) and the versions of Python, pydantic and PyYAML are the
+    same. Never written when Python writes no bytecode (``PYTHONDONTWRITEBYTECODE``); a kept
+    file that cannot be read is validated again. ``validate()`` must return plain data, data
+    classes, enums or pydantic models (see :class:`talklint.cache.DataUnpickler`)."""
+    try:
+        raw = path.read_bytes()
+        key = _shipped_key(path, raw, tuple(code))
+    except OSError:
+        return validate()
+    kept = path.parent / "__pycache__" / f"{path.name}.pickle"
+    found = _read_kept(kept, key)
+    if found:
+        return found[0]
+    value = validate()
+    if not sys.dont_write_bytecode:
+        _write_kept(kept, key, value, path, raw)
+    return value
+
+
+def _shipped_key(path: Path, raw: bytes, code: tuple[str, ...]) -> str:
+    import hashlib
+
+    digest = hashlib.blake2b(raw, digest_size=20)
+    digest.update(f"\0{path}\0{_code_stamp(code)}".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def _code_stamp(code: tuple[str, ...]) -> str:
+    import hashlib
+
+    import pydantic
+    import yaml
+
+    here = Path(__file__).parent
+    digest = hashlib.blake2b(digest_size=20)
+    for name in (*(str(here / n) for n in _SHARED_CODE), *code):
+        digest.update(Path(name).read_bytes() + b"\0")
+    return f"{SHIPPED_FORMAT} {sys.version} {pydantic.VERSION} {yaml.__version__} {digest.hexdigest()}"
+
+
+def _read_kept(kept: Path, key: str) -> tuple | None:
+    """``(value,)`` from a kept file of this key; None when there is none, or it is damaged
+    or of another key. Only data is unpickled (never a function): see DataUnpickler."""
+    try:
+        with open(kept, "rb") as fh:
+            from .cache import DataUnpickler
+
+            content = DataUnpickler(fh, frozenset()).load()
+    except Exception:  # missing, unreadable, damaged: validate again
+        return None
+    if not (isinstance(content, tuple) and len(content) == 2 and content[0] == key):
+        return None
+    return (content[1],)
+
+
+def _write_kept(kept: Path, key: str, value, path: Path, raw: bytes) -> None:
+    import pickle
+    import tempfile
+
+    try:
+        if path.read_bytes() != raw:  # changed while it was validated: keep nothing
+            return
+        kept.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=kept.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.chmod(tmp, (path.stat().st_mode & 0o777) | 0o200)  # as Python's .pyc files
+            os.replace(tmp, kept)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except Exception:  # a read-only installation: validate every run (a cache is never worth a crash)
+        return
+
+
 def _describe_rule(rule: type[Rule]) -> str:
     """``TL901 unreadable-file (talklint.checks.tool.UnreadableFile, from talklint)``."""
     label = " ".join(str(x) for x in (getattr(rule, "code", ""), getattr(rule, "name", "")) if x)
@@ -104,9 +200,15 @@ def _describe_rule(rule: type[Rule]) -> str:
 
 def _dist_name(ep) -> str | None:
     """The name of the distribution providing ``ep``. Each read of ``Distribution.name``
-    parses the distribution's METADATA file again, so it is read once per entry point."""
+    parses the distribution's METADATA file again, so it is read once per entry point; and not
+    at all for talklint itself, which the name of its metadata folder already tells (parsing
+    METADATA, with the e-mail parser it imports, took a hundredth of a one-file run)."""
     dist = getattr(ep, "dist", None)
-    return dist.name if dist is not None else None
+    if dist is None:
+        return None
+    if getattr(dist, "_normalized_name", None) == "talklint":
+        return "talklint"
+    return dist.name
 
 
 def _plugin_label(ep, dist_name: str | None) -> str:
@@ -197,7 +299,8 @@ def load_registry(extra_pack_dirs: list[Path] | tuple = ()) -> Registry:
 
         for rule in RULES:
             reg.add(rule)
-    folders = [d for d in [builtin_pack_dir()] if d is not None] + [Path(d) for d in extra_pack_dirs]
+    builtin = builtin_pack_dir()
+    folders = [d for d in [builtin] if d is not None] + [Path(d) for d in extra_pack_dirs]
     seen: set[Path] = set()
     for folder in folders:
         if not folder.is_dir():
@@ -206,7 +309,7 @@ def load_registry(extra_pack_dirs: list[Path] | tuple = ()) -> Registry:
             if path.resolve() in seen:  # the same folder named twice
                 continue
             seen.add(path.resolve())
-            for rule in load_pack(path):
+            for rule in load_pack(path, shipped=folder == builtin):
                 reg.add(rule)
     return reg
 
