@@ -170,7 +170,7 @@ class Mojibake(Rule):
             return f"{shown} is mojibake ({d.model}); no single reading of it can be verified"
         if d.unambiguous and d.tentative:
             return (f"{shown} is probably mojibake for `{_show(d.candidates[0])}` ({d.model}); "
-                    "Chinese between Latin letters can also be real")
+                    f"{d.doubt or 'Chinese between Latin letters can also be real'}")
         if d.unambiguous:
             return f"{shown} is mojibake for `{_show(d.candidates[0])}` ({d.model})"
         others = d.candidates[1:_MAX_SHOWN]

@@ -32,6 +32,7 @@ class Damage:
     # emoji sequence (ZWJ, U+FE0F, skin tone) and only one reading does: the lost bytes are pinned
     tentative: bool = False  # the repair is certain if this is damage, but whether it is damage
     # rests on thin evidence (an ideograph or two inside a Latin word may be real Chinese): never safe
+    doubt: str = ""  # why a tentative repair may be wrong, when not for that reason
 
     @property
     def unambiguous(self) -> bool:
