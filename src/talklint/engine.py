@@ -15,6 +15,7 @@ it in the parent process and sends only the others to the workers.
 from __future__ import annotations
 
 import collections
+import gc
 import os
 import pickle
 import sys
@@ -107,6 +108,8 @@ class Linter:
                                   for c in sorted(self.enabled)]
         self.project_rules = [r for r in self.rules if isinstance(r, ProjectRule)]
         self.project_codes = frozenset(r.code for r in self.project_rules)
+        # The rules that read a file's text (TL902 reports binary files, which are not read).
+        self.checked = [r for r in self.rules if r.code != "TL902"]
         unknown = [k for k in s.rules if self.registry.get(k) is None]
         if unknown:
             raise ConfigError(f"{where}: key 'rules.{unknown[0]}': no rule has this code or name")
@@ -166,13 +169,13 @@ class Linter:
         ctx = Context(source=source, document=document, path=path, config=self.config)
         found: list[Finding] = []
         data: dict = {}
-        for rule in self.rules:
-            if rule.code == "TL902":
-                continue
-            found.extend(self._run(rule, rule.check, ctx, "failed on this file"))
-            if project and isinstance(rule, ProjectRule):
+        run = self._run
+        for rule in self.checked:
+            found += run(rule, rule.check, ctx, "failed on this file")
+            if project and rule.code in self.project_codes:
                 data[rule.code] = self._collect(rule, ctx, found)
-        found = [f.with_position(source) for f in found]
+        if found:
+            found = [f.with_position(source) for f in found]
         kept, directives = self._decide(found, path, source, document, project)
         if not project:
             return kept, None
@@ -360,7 +363,12 @@ def _init_worker(linter: Linter | None, config: Config, overrides: Overrides, jo
 
 def _lint_chunk(paths: list[str]) -> list[FileResult]:
     assert _worker_linter is not None and _worker_job is not None
-    return [_lint_one(_worker_linter, p, _worker_job) for p in paths]
+    results = [_lint_one(_worker_linter, p, _worker_job) for p in paths]
+    if not _worker_job.for_cache:  # the cache keeps summaries as objects: it reads no pickles
+        for result in results:
+            if result.summary is not None:
+                result.summary = result.summary.packed()
+    return results
 
 
 def _lint_one(linter: Linter, path: str, job: _Job) -> FileResult:
@@ -420,16 +428,73 @@ def _lint_many(linter: Linter, paths: list[str], jobs: int, job: _Job) -> Iterat
 
     fork = sys.platform.startswith("linux")
     ctx = multiprocessing.get_context("fork" if fork else "spawn")
+    early = _warm_up(linter, paths, job) if fork else {}
+    rest = [p for i, p in enumerate(paths) if i not in early]
+    chunks = _chunks(rest, jobs)
+    results: Iterator[FileResult] = iter(())
+    if chunks:
+        pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+            initargs=(linter if fork else None, linter.config, linter.overrides, job))
+        results = _in_order(pool, chunks, jobs * 4)
+    with _Frozen(fork):
+        for i in range(len(paths)):
+            yield early.pop(i) if i in early else next(results)
+
+
+# Files the parent lints before it forks: enough, spread over the run, to build what rules make
+# on first use (compiled patterns, the mojibake tables: about 0.4 s), which each worker would
+# otherwise build again for itself.
+WARM_UP_FILES = 16
+
+
+def _warm_up(linter: Linter, paths: list[str], job: _Job) -> dict[int, FileResult]:
+    """Lint a few files, spread over ``paths``, in this process, so that the workers inherit
+    what they built. The results are reported in their place, as if a worker had linted them."""
+    count = min(WARM_UP_FILES, len(paths) // 8)
+    stride = max(1, len(paths) // max(1, count))
+    return {i: _lint_one(linter, paths[i], job) for i in range(0, len(paths), stride)[:count]}
+
+
+class _Frozen:
+    """Everything alive when the workers fork is frozen (``gc.freeze``): a collection in a
+    worker would otherwise write to every page of it, copying memory the worker only reads.
+    What this run froze is unfrozen when it ends, unless the caller had frozen objects itself
+    (the command line freezes what start-up built, for good)."""
+
+    def __init__(self, active: bool) -> None:
+        self.ours = active and gc.get_freeze_count() == 0
+        if active:
+            gc.freeze()
+
+    def __enter__(self) -> "_Frozen":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.ours:
+            gc.unfreeze()
+
+
+def _chunks(paths: list[str], jobs: int) -> list[list[str]]:
+    """``paths`` cut into chunks for the workers: large enough that sending them costs little,
+    and smaller towards the end, so that the workers finish at about the same time rather than
+    one waiting for another's last large chunk."""
     size = max(1, min(32, len(paths) // (jobs * 8) or 1))
-    chunks = (paths[i:i + size] for i in range(0, len(paths), size))
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-        initargs=(linter if fork else None, linter.config, linter.overrides, job),
-    ) as pool:
+    small = max(1, size // 4)
+    tail = min(len(paths), jobs * 2 * size)  # the last files, in small chunks
+    bulk = len(paths) - tail
+    return ([paths[i:min(i + size, bulk)] for i in range(0, bulk, size)]
+            + [paths[i:i + small] for i in range(bulk, len(paths), small)])
+
+
+def _in_order(pool, chunks: list[list[str]], ahead: int) -> Iterator[FileResult]:
+    """The results of ``chunks`` in order, with at most ``ahead`` chunks in flight, so memory
+    stays bounded whatever the number of files."""
+    with pool:
         pending: collections.deque = collections.deque()
         for chunk in chunks:
             pending.append(pool.submit(_lint_chunk, chunk))
-            if len(pending) >= jobs * 4:
+            if len(pending) >= ahead:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
@@ -454,11 +519,8 @@ class ProjectPass:
         self.errors: list[str] = []
 
     def add(self, result: FileResult) -> None:
-        summary = result.summary
-        if summary is not None:
-            packed = {code: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-                      for code, value in summary.data.items() if value is not None}
-            self.summaries[result.path] = FileSummary(summary.path, packed, summary.directives)
+        if result.summary is not None:
+            self.summaries[result.path] = result.summary.packed()
         if result.findings:
             self.reported.add(result.path)
 

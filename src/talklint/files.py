@@ -159,6 +159,8 @@ class FileSelector:
                 if is_dir:
                     if not here.excludes(entry, True) and not entry.is_symlink():
                         todo.append(entry.path)
+                        # Not a link: its real path follows from this folder's, no resolving.
+                        self._real_dirs[Path(entry.path)] = here.real_dir / entry.name
                 elif self.wanted_extension(entry.name) and not here.excludes(entry, False):
                     found.append(here.display(entry.name))
         yield from sorted(found)

@@ -20,6 +20,7 @@ per-file-ignores, and the file's inline suppressions, which are shipped in the
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -71,6 +72,19 @@ class FileSummary:
     # Suppressions that can apply to cross-file findings (bare ones and those naming a
     # cross-file rule), as the per-file pass left them: ``used`` holds what they suppressed there.
     directives: list[tuple["Directive", Site]] = field(default_factory=list)
+    # Whether each value of ``data`` is still pickled (:meth:`packed`).
+    is_packed: bool = False
+
+    def packed(self) -> "FileSummary":
+        """This summary with each rule's share pickled on its own (None values dropped): how the
+        cross-file pass holds it until that rule's turn, a few hundred bytes instead of dozens
+        of objects. A worker process sends it so, and the parent never unpickles it only to
+        pickle it again."""
+        if self.is_packed:
+            return self
+        data = {code: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                for code, value in self.data.items() if value is not None}
+        return FileSummary(self.path, data, self.directives, is_packed=True)
 
 
 class ProjectRule(Rule):

@@ -19,10 +19,12 @@ class JsonReporter(Reporter):
         self._first = True
 
     def file(self, path, findings) -> None:
-        for f in findings:
-            self.out.write("\n  " if self._first else ",\n  ")
-            self.out.write(_ENCODER.encode(f.to_dict()))
-            self._first = False
+        if not findings:
+            return
+        # One write per file: a run reports thousands of findings.
+        lead = "\n  " if self._first else ",\n  "
+        self.out.write(lead + ",\n  ".join([_ENCODER.encode(f.to_dict()) for f in findings]))
+        self._first = False
 
     def finish(self, summary) -> None:
         self.out.write("\n]\n" if not self._first else "]\n")

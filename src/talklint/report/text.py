@@ -36,6 +36,8 @@ def visible(ch: str) -> str:
 
 
 def width(s: str) -> int:
+    if s.isascii() and s.isprintable():  # most excerpts: one column a character
+        return len(s)
     w = 0
     for ch in s:
         if unicodedata.combining(ch) or ch in "\u200c\u200d" or "\ufe00" <= ch <= "\ufe0f":
@@ -45,6 +47,8 @@ def width(s: str) -> int:
 
 
 def safe(s: str) -> str:
+    if s.isascii() and s.isprintable():  # most text: nothing to escape
+        return s
     return "".join(visible(c) for c in s)
 
 
@@ -53,16 +57,19 @@ class TextReporter(Reporter):
         return f"{STYLE[style]}{text}{RESET}" if self.color else text
 
     def file(self, path, findings) -> None:
+        parts = []  # one write per file: a run reports thousands of findings
         for f in findings:
             where = f.path if f.row is None else f"{f.path}[{f.row}]"
             header = (f"{self._c('path', safe(where))}:{f.line}:{f.column}: "
                       f"{self._c('code', f.code)} {self._c('name', '[' + f.name + ']')} {safe(f.message)}")
             if f.fix is not None and self.applies(f):
                 header += " " + self._c("fix", "[*]")
-            self.out.write(header + "\n")
+            parts.append(header + "\n")
             if self.quiet or not f.source_line and f.line <= 0:
                 continue
-            self.out.write(self._excerpt(f))
+            parts.append(self._excerpt(f))
+        if parts:
+            self.out.write("".join(parts))
 
     def _excerpt(self, f) -> str:
         line = f.source_line
