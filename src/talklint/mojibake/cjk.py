@@ -12,6 +12,8 @@ Damage is found by structure, not by statistics over the whole text.
 
 1. Cheap exits: text without any character that can begin a damaged span (CJK ideographs,
    hangul, half-width katakana, U+FFFD, private use) returns at once, and builds no table.
+   (The tables, derived from Python's codecs, are kept in ``__pycache__`` once built: see
+   ``kept``.)
 2. The text is cut into *tokens*, maximal runs of non-ASCII characters: the wrong decoder
    re-synchronises on every ASCII byte, so damage never straddles ASCII except for the one
    ASCII character a dangling lead byte swallowed (which is then inside the token, as the
@@ -284,8 +286,44 @@ _PRESENT = re.compile("[^\0]")
 def _family(key: str) -> _Family:
     fam = _BY_KEY[key]
     if fam.rev is None:
-        fam.rev = _build_rev(fam)
+        kept = _kept(("rev", key))
+        fam.rev = _build_rev(fam) if kept is None else _Rev(*kept)
     return fam
+
+
+# Every table below that is derived from the codecs alone is kept on disk (see ``kept``): read
+# from there on first use when it is, built otherwise.
+_KEPT: dict | None = None
+
+
+def _kept(name):
+    """The kept table ``name``, or None when it is to be built."""
+    global _KEPT
+    if _KEPT is None:
+        _KEPT = {}  # while the kept file is read, or the tables built to be kept: build each
+        from pathlib import Path
+
+        from . import kept
+
+        _KEPT = kept.load(Path(__file__), _all_tables)
+    return _KEPT.get(name)
+
+
+def _all_tables() -> dict:
+    """Every kept table, built (or taken from the caches) now."""
+    tables: dict = {}
+    for key in _KEYS:
+        rev = _family(key).rev
+        tables["rev", key] = (rev.prim, rev.extra)
+        tables["screen", key] = _screen_table(key)
+        tables["starters", key] = _starters(key)
+        tables["signs", key] = _signs(key)
+    for key in _PRODUCT_CODECS:
+        tables["products", key] = _products(key)
+    tables["levels"] = _levels()
+    tables["residue"] = _residue_table()
+    tables["chain"] = _chain_string()
+    return tables
 
 
 def _build_rev(fam: _Family) -> _Rev:
@@ -380,6 +418,9 @@ def _levels() -> str:
     """Indexed by code point (all the sets are in the BMP): "1" for the level-1 characters of
     _common_sets, "2" for level 2, "e" for the everyday ideographs of level 1 (_everyday) and
     "f" for those of level 2, "0" for the rest. 64 KB where the sets take megabytes."""
+    kept = _kept("levels")
+    if kept is not None:
+        return kept
     level1, level2 = _common_sets()
     everyday = _everyday()
     table = ["0"] * 0x10000
@@ -800,6 +841,9 @@ def _signs(key: str) -> frozenset[str]:
     real text does not use: outside GB2312 and outside every national standard's first level
     (鈥 for E2 80, 馃 for F0 9F; 窶 through Shift-JIS). Where ``errors="ignore"`` dropped
     the rest of the character, such a character is all that is left of it."""
+    kept = _kept(("signs", key))
+    if kept is not None:
+        return kept
     levels = _levels()
     gb2312 = _charset_rows("gb2312", (0xA1, 0xF7), (0xA1, 0xFE))
     rev = _family(key).rev
@@ -1040,6 +1084,9 @@ def _screen_table(key: str) -> list[str]:
     two characters for every character so that character i of a text is at 2i and 2i + 1 of
     its screen: a one-byte code's class is followed by "_", a character with no code is "..",
     U+FFFD is "F_". (Characters outside the BMP stay as they are: ``_screen`` replaces them.)"""
+    kept = _kept(("screen", key))
+    if kept is not None:
+        return kept
     classes = _byte_classes()
     # prim holds each character's first code: its lead byte's class and its trail byte's (NUL,
     # no code, reads as ".."), then a one-byte code's class moved first
@@ -1062,21 +1109,48 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 def _screen(tokens: list[str]) -> dict[int, list[tuple[str, bytearray | None]]]:
     """The tokens worth parsing, each with its plan: the families, in order, whose screen of
     the token holds a seed, and for each the token indices where a parse may start (None:
-    everywhere, for a short token). Every other token holds no damaged span.
+    everywhere, for a short token). Every other token holds no damaged span."""
+    plans: dict[int, list[tuple[str, bytearray | None]]] = {}
+    for i, key, windows, _ in _screened(tokens):
+        plans.setdefault(i, []).append((key, windows))
+    return dict(sorted(plans.items()))
+
+
+def _plans(tokens: list[str]) -> dict[int, list[tuple[str, bytes, bytes]]]:
+    """``_screen`` narrowed to what ``_token_spans`` would parse, for ``_spans``: each family
+    with the token's start mask and the indices where a parse may start, near a seed and on a
+    character that can begin UTF-8. A token and family with no such index are left out, since
+    ``_token_spans`` finds nothing there (most of them on correct CJK text)."""
+    plans: dict[int, list[tuple[str, bytes, bytes]]] = {}
+    for i, key, windows, mask in _screened(tokens):
+        allowed = mask if windows is None else _and(mask, windows)
+        if 1 in allowed:
+            plans.setdefault(i, []).append((key, mask, allowed))
+    return dict(sorted(plans.items()))
+
+
+def _and(mask: bytes, windows: bytes) -> bytes:
+    return (int.from_bytes(mask, "big") & int.from_bytes(windows, "big")).to_bytes(len(mask), "big")
+
+
+def _screened(tokens: list[str]):
+    """(token index, family, windows, start mask) for every token and family whose screen holds
+    a seed, family by family; windows are None for a short token.
 
     All tokens are screened at once, one translation per family, so that the many tokens
-    of correct CJK text cost no Python work of their own."""
+    of correct CJK text cost no Python work of their own; the start masks too (a mask is
+    made character by character, so a slice of the joined tokens' mask is the token's)."""
     joined = "\n".join(tokens)  # "\n" screens as "..", which no seed crosses
+    original = joined
     if _ASTRAL.search(joined):
         joined = _ASTRAL.sub("\0", joined)  # one character, no class, as before
     at = [0]  # where each token starts in joined
     for t in tokens:
         at.append(at[-1] + len(t) + 1)
     short = [i for i, t in enumerate(tokens) if len(t) <= _SHORT]
-    plans: dict[int, list[tuple[str, bytearray | None]]] = {}
     for key in _KEYS:
         screen = joined.translate(_screen_table(key))
-        last, windows = -1, bytearray()
+        last, windows, planned = -1, bytearray(), []
         for m in _SEED.finditer(screen):
             c = m.start() // 2
             i = bisect_right(at, c) - 1
@@ -1085,15 +1159,18 @@ def _screen(tokens: list[str]) -> dict[int, list[tuple[str, bytearray | None]]]:
                 continue
             if i != last:
                 last, windows = i, bytearray(n)
-                plans.setdefault(i, []).append((key, windows))
+                planned.append((i, windows))
             lo = max(0, c - at[i] - _BEFORE_SEED)
             hi = (m.end() - 1) // 2 - at[i]
             windows[lo : hi + 1] = b"\x01" * (hi + 1 - lo)
         search = _SHORT_SEED.search
         for i in short:
             if search(screen, 2 * at[i], 2 * (at[i] + len(tokens[i]))):
-                plans.setdefault(i, []).append((key, None))
-    return dict(sorted(plans.items()))
+                planned.append((i, None))
+        if planned:
+            starts = _start_mask(original, key)
+            for i, windows in planned:
+                yield i, key, windows, starts[at[i] : at[i] + len(tokens[i])]
 
 
 @lru_cache(maxsize=None)
@@ -1104,6 +1181,9 @@ def _starters(key: str) -> tuple[str, frozenset[str]]:
 
     (table, astral): a str.translate table, such a character -> "\\x01", every other BMP
     character -> "\\x00"; and those outside the BMP."""
+    kept = _kept(("starters", key))
+    if kept is not None:
+        return kept
     rev = _family(key).rev
     table = bytearray(0x10000)
     for m in _starter_codes().finditer(rev.prim):
@@ -1123,8 +1203,8 @@ def _start_mask(token: str, key: str) -> bytes:
     """Per character of ``token``: 1 where a parse may start (see _starters), else 0."""
     table, astral = _starters(key)
     mask = token.translate(table)
-    if not mask.isascii():  # characters outside the BMP are left as they are
-        mask = "".join("\x01" if c in astral else "\x00" if c > "\x01" else c for c in mask)
+    if not mask.isascii():  # characters outside the BMP are left as they are, and only they
+        mask = _ASTRAL.sub(lambda m: "\x01" if m.group() in astral else "\x00", mask)
     return mask.encode("latin-1")
 
 
@@ -1144,35 +1224,47 @@ def _starter_codes() -> re.Pattern:
 
 def _token_spans(token: str, t0: int, text: str, plan: list[tuple[str, bytearray | None]]) -> list[_Span]:
     """The spans of one token, for the families ``_screen`` planned, in that order."""
+    masks = []
+    for key, starts in plan:
+        # where a parse may start: near a seed (starts; None: anywhere), on a character that
+        # can begin UTF-8
+        mask = _start_mask(token, key)
+        masks.append((key, mask, mask if starts is None else _and(mask, starts)))
+    return _spans(token, t0, text, masks)
+
+
+def _spans(token: str, t0: int, text: str, plan: list[tuple[str, bytes, bytes]]) -> list[_Span]:
+    """``_token_spans`` with the start masks made (see ``_plans``)."""
     spans: list[_Span] = []
     t1 = t0 + len(token)
     after = ord(text[t1]) if t1 < len(text) else None
     n = len(token)
-    for fam_key, starts in plan:
-        # where a parse may start: near a seed (starts; None: anywhere), on a character that
-        # can begin UTF-8
-        mask = allowed = _start_mask(token, fam_key)
-        if starts is not None:
-            allowed = (int.from_bytes(allowed, "big") & int.from_bytes(starts, "big")).to_bytes(n, "big")
+    for fam_key, mask, allowed in plan:
+        # where a parse may start: near a seed, on a character that can begin UTF-8 (mask)
         k = allowed.find(1)
         if k < 0:
             continue
         rev = _family(fam_key).rev.memo
         lone = _LONE[fam_key]
-        # parses start at k or later, so nothing before k is ever looked up
-        items = [()] * k + [None if ch == "\ufffd" else rev[ch] for ch in token[k:]]
+        items: list = []  # the characters' byte options, looked up for the first parse
         j = -1
         while k < n:
-            if j < k:
-                j = k
-                while j < n and items[j] != ():
-                    j += 1
-            if (k + 1 == j or not mask[k + 1]) and lone[token[k]] >= (1 if 0 < k < n - 1 else 2):
+            # The next character goes on with no lead byte when it is past the token, or is no
+            # starter: a character without a code is none (only U+FFFD, whose item is None and
+            # not (), starts without one), so "k + 1 == j" (the next item is ()) implies it.
+            if (k + 1 == n or not mask[k + 1]) and lone[token[k]] >= (1 if 0 < k < n - 1 else 2):
                 # a two-byte character alone, and it scores nothing (see _lone)
                 k = allowed.find(1, k + 1)
                 if k < 0:
                     break
                 continue
+            if not items:
+                # parses start at k or later, so nothing before k is ever looked up
+                items = [()] * k + [None if ch == "\ufffd" else rev[ch] for ch in token[k:]]
+            if j < k:
+                j = k
+                while j < n and items[j] != ():
+                    j += 1
             parses = _parse(items, k, j, j == n)
             best = None
             for p in parses:
@@ -1266,8 +1358,8 @@ def find(text: str) -> list[Damage]:
     # per line with spans: the spans found, in token order
     found_in: dict[int, list[_Span]] = {}
     strong: set[str] = set()  # families with a span that stands on its own somewhere in the text
-    for i, plan in _screen(tokens).items():
-        found = _token_spans(tokens[i], at[i], text, plan)
+    for i, plan in _plans(tokens).items():
+        found = _spans(tokens[i], at[i], text, plan)
         if found:
             found_in.setdefault(text.rfind("\n", 0, at[i]) + 1, []).extend(found)
             strong.update(s.key for s in found if s.score >= _SOLO and not s.weak)
@@ -1371,6 +1463,10 @@ _RESIDUE_ROW = re.compile(f"[12]{{{_RESIDUE_RUN},}}")
 def _residue_table() -> str:
     """str.translate table: a Big5 character whose two bytes can be adjacent UTF-8 bytes ->
     "2" if it is a rare ideograph, "1" otherwise; every other character -> "0"."""
+    kept = _kept("residue")
+    if kept is not None:
+        return kept
+
     def adjacent(b1: int, b2: int) -> bool:
         if _seq_len(b1) >= 2:
             return 0x80 <= b2 <= 0xBF and (_seq_len(b1) == 2 or _second_ok(b1, b2))
@@ -1466,6 +1562,9 @@ def _is_chain(kinds: str) -> bool:
 def _chain_string() -> str:
     """_chain_table as a string indexed by code point, "\\n" kept: one translation for all the
     tokens of a text, joined by newlines."""
+    kept = _kept("chain")
+    if kept is not None:
+        return kept
     out = ["X"] * 0x10000
     for code, kind in _chain_table().items():
         out[code] = kind
@@ -1513,6 +1612,9 @@ def _products(key: str) -> dict[str, tuple[str, ...]]:
     """Token -> the symbols that leave it between ASCII characters, read through the family
     (both errors modes): Latin-1 and general punctuation, currency and math signs, and every
     emoji with its sequences. Built on first use (a few hundredths of a second)."""
+    kept = _kept(("products", key))
+    if kept is not None:
+        return kept
     names, euro = _PRODUCT_CODECS[key]
     symbols = [chr(o) for lo, hi in _SYMBOL_RANGES for o in range(lo, hi + 1)
                if unicodedata.category(chr(o)) not in ("Cn", "Cc", "Cf")]
