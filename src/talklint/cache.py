@@ -194,8 +194,8 @@ def run_key(linter: "Linter", project: bool) -> str:
         "python": sys.version,
         "talklint": _version(),
         "code": _code_stamp(linter),
-        "plugins": _plugin_versions(),
-        "settings": settings.model_dump(mode="json"),
+        "plugins": _plugin_versions(linter),
+        "settings": settings_data(settings),
         "overrides": vars(linter.overrides),
         "enabled": sorted(linter.enabled),
         "config": str(config.path.resolve()) if config.path else None,
@@ -209,6 +209,41 @@ def run_key(linter: "Linter", project: bool) -> str:
     }
     text = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+
+def settings_data(settings) -> Any:
+    """``settings.model_dump(mode="json")``. Settings of plain data (as TOML gives them, but
+    dates and times, and infinite floats) are read field by field: the dump builds the
+    serializer of the settings, which a run without a config file never needs otherwise."""
+    try:
+        return _json_data(settings)
+    except _NotPlain:
+        return settings.model_dump(mode="json")
+
+
+class _NotPlain(Exception):
+    """A value whose JSON form is pydantic's to decide."""
+
+
+_PLAIN_TYPES = (str, int, bool, type(None))
+
+
+def _json_data(value) -> Any:
+    kind = type(value)
+    if kind in _PLAIN_TYPES or (kind is float and value - value == 0):  # not inf or nan
+        return value
+    if kind is list:
+        return [_json_data(v) for v in value]
+    if kind is dict and all(type(k) is str for k in value):
+        return {k: _json_data(v) for k, v in value.items()}
+    fields = getattr(kind, "model_fields", None)
+    if (isinstance(fields, dict) and not kind.model_computed_fields and value.model_extra is None
+            and not any(f.exclude for f in fields.values())):
+        # A nested model dumps as its field's type: only a value of exactly that type is plain.
+        values = {name: getattr(value, name) for name in fields}
+        if all(fields[name].annotation is type(v) for name, v in values.items() if hasattr(type(v), "model_fields")):
+            return {name: _json_data(v) for name, v in values.items()}
+    raise _NotPlain
 
 
 def _version() -> str:
@@ -232,11 +267,13 @@ def _tz_database() -> list:
     return found + [(folder, _stat(Path(folder) / "tzdata.zi")) for folder in zoneinfo.TZPATH]
 
 
-def _plugin_versions() -> list:
+def _plugin_versions(linter: "Linter | None" = None) -> list:
+    """The rule plugins installed: those the linter's registry loaded, else scanned for."""
     from .registry import _entry_points
 
+    found = getattr(getattr(linter, "registry", None), "entry_points", None)
     return sorted((ep.name, ep.value, getattr(ep.dist, "name", None), getattr(ep.dist, "version", None))
-                  for ep in _entry_points())
+                  for ep in (found if found is not None else _entry_points()))
 
 
 def _code_stamp(linter: "Linter") -> list:

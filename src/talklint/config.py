@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from . import zones
 from .configfile import CONFIG_FILES, ConfigError, discovery_start, find_config_file, read_table
+from .rule import construct_defaults
 
 __all__ = ["CONFIG_FILES", "Config", "ConfigError", "Settings", "discover", "find_config_file", "load_config"]
 
@@ -37,7 +38,7 @@ _MODEL_CONFIG = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_n
 def _defaults(model):
     """A default factory: the model's defaults without building its validator. Validating no
     input gives the same object: these models validate neither defaults nor the whole model."""
-    return lambda: model.model_construct()
+    return lambda: construct_defaults(model)
 
 
 class LinkCheckSettings(BaseModel):
@@ -171,7 +172,7 @@ class Config:
 
 def default_settings() -> Settings:
     """``Settings()``: the settings of a run without a config file, built without validation."""
-    return Settings.model_construct()
+    return construct_defaults(Settings)
 
 
 def load_config(path: Path) -> Config:

@@ -10,16 +10,27 @@ import os
 import sys
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 CONFIG_FILES = ("talklint.toml", ".talklint.toml", "pyproject.toml")
 
 
 class ConfigError(Exception):
     """A configuration problem; the message names the file and the key."""
+
+
+def _toml():
+    """The TOML parser, imported when a file is parsed: most runs of one file parse none."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib
+
+
+def _may_name_talklint(text: str) -> bool:
+    """False when no key of the TOML ``text`` can be ``talklint``: the word is not in it, and
+    no escape (``\\u0074alklint`` in a quoted key) could spell it. Parsing a project's
+    pyproject.toml took more than the rest of finding the config."""
+    return "talklint" in text or "\\u" in text or "\\U" in text
 
 
 def discovery_start(paths: list[str]) -> Path:
@@ -46,9 +57,16 @@ def find_config_file(start: Path, tried: list[str] | None = None) -> Path | None
             if name != "pyproject.toml":
                 return path
             try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
                 continue  # a broken pyproject of someone else's tool is not ours to judge here
+            if not _may_name_talklint(text):
+                continue
+            tomllib = _toml()
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError:
+                continue
             if "talklint" in data.get("tool", {}):
                 return path
     return None
@@ -56,6 +74,7 @@ def find_config_file(start: Path, tried: list[str] | None = None) -> Path | None
 
 def read_table(path: Path) -> tuple[dict, str]:
     """The talklint settings of a config file, unvalidated, and how its table is named."""
+    tomllib = _toml()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -476,8 +476,10 @@ class StageDirection(Rule):
 # ---------------------------------------------------------------------------------------------
 
 class _Model(BaseModel):
+    # Validators are built when first used: the shipped pack comes validated from the kept copy
+    # (see load_boilerplate_pack), so most runs never build them.
     model_config = ConfigDict(extra="forbid", populate_by_name=True,
-                              alias_generator=lambda s: s.replace("_", "-"))
+                              alias_generator=lambda s: s.replace("_", "-"), defer_build=True)
 
 
 def _valid_patterns(v: list[str]) -> list[str]:
@@ -534,7 +536,16 @@ class BoilerplatePack(_Model):
 
 @functools.lru_cache(maxsize=8)
 def load_boilerplate_pack(path: str = str(BOILERPLATE_PACK)) -> BoilerplatePack:
-    """The phrase pack, validated (a mistake in it is an error at load time, not mid-run)."""
+    """The phrase pack, validated (a mistake in it is an error at load time, not mid-run).
+    The shipped one is validated once and kept (:func:`talklint.registry.load_shipped`)."""
+    if Path(path) == BOILERPLATE_PACK:
+        from ..registry import load_shipped
+
+        return load_shipped(BOILERPLATE_PACK, lambda: _read_boilerplate_pack(path), code=(__file__,))
+    return _read_boilerplate_pack(path)
+
+
+def _read_boilerplate_pack(path: str) -> BoilerplatePack:
     with open(path, encoding="utf-8") as fh:
         return BoilerplatePack.model_validate(load_data(fh.read()))
 

@@ -5,8 +5,9 @@ destinations, bare URLs, e-mail addresses, @handles or front-matter keys) and on
 words; text in another Latin-script language than English is left alone (see
 :func:`page_language` and :func:`foreign_sentence`, shared with :mod:`.spacing`).
 
-Speed: the misspelling dictionary (about 94,000 entries) is loaded once per process; a page is
-lower-cased and split into its set of letter runs, intersected with the dictionary in C, and
+Speed: the misspelling dictionary (about 94,000 entries, sorted) is read once per process; a
+page is lower-cased and split into its set of letter runs, which are looked up by binary search
+in the dictionary's text (after many pages, intersected with its set of misspellings in C), and
 only the rare hits are located with a regex built from them.
 """
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from ..finding import Applicability, Fix
+from ..lazyre import LazyPattern
 from ..prose import excluded_ranges
 from ..rule import Rule, RuleOptions
 
@@ -31,7 +33,7 @@ from ..rule import Rule, RuleOptions
 
 # Front-matter keys that name a page's language, and path parts that do (`/fr/`, `index.fr.md`).
 _LANG_KEYS = ("lang", "language", "locale", "languageCode", "language_code")
-_PATH_LANG = re.compile(r"(?:^|[/\\._])(fr|de|es|it|pt|nl|pl|cs|sv|da|no|nb|fi|tr|ro|hu|ca|id|vi|en|"
+_PATH_LANG = LazyPattern(r"(?:^|[/\\._])(fr|de|es|it|pt|nl|pl|cs|sv|da|no|nb|fi|tr|ro|hu|ca|id|vi|en|"
                         r"zh|ja|ko)(?:[-_][A-Za-z]{2,4})?(?=[/\\.]|$)", re.IGNORECASE)
 
 # Function words that are not English words (or very rare ones): two of one language in a
@@ -56,7 +58,7 @@ _ENGLISH_WORDS = frozenset(
     "your about how can have has was which what who or not all their they more".split())
 _FOREIGN = {lang: frozenset(words.split()) - _ENGLISH_WORDS for lang, words in _FOREIGN_WORDS.items()}
 _WORD_RUN = re.compile(r"[^\W\d_]+")
-_SENTENCE_END = re.compile(r"[.!?。！？]\s|\n\s*\n")
+_SENTENCE_END = LazyPattern(r"[.!?。！？]\s|\n\s*\n")
 
 
 def page_language(ctx) -> str | None:
@@ -190,7 +192,7 @@ def line_prefix_is_markup(text: str, start: int) -> bool:
     return _MARKUP_PREFIX.fullmatch(text, begin, start) is not None
 
 
-_MARKUP_PREFIX = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:\[[ xX]\][ \t]+)?(?:#{1,6}[ \t]*)?")
+_MARKUP_PREFIX = LazyPattern(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:\[[ xX]\][ \t]+)?(?:#{1,6}[ \t]*)?")
 
 
 def keep_case(found: str, replacement: str) -> str:
@@ -263,19 +265,82 @@ class _KeyedWords(Mapping):
         return len(self.keys_set)
 
 
+# Words a list looks up one by one in its sorted text before it builds its set of keys: about
+# what building the set costs, so a run of a few files never builds it and a long run soon does.
+_LOOKUPS_BEFORE_SET = 8_000
+
+
 class PlainList(_KeyedWords):
     """A list whose lines are all plain entries, comments or empty, read lazily.
 
     The shipped list has 94,000 lines and a one-file run looks up a few of them: a dict of them
-    all took most of that run's start-up time. This keeps the text and the set of misspellings
-    (one regex pass) and reads an entry's corrections from its line when asked; a repeated
-    misspelling resolves to its last line, as in a dict.
+    all took most of that run's start-up time, and so did the set of its misspellings (one
+    regex pass). So a sorted list (:meth:`searched`) looks a page's words up by binary search
+    over its bytes, not even decoded, and builds the set only once a run has looked up many
+    words (then one C-level intersection per page is cheaper). An entry's corrections are read
+    from its line when asked; a repeated misspelling resolves to its last line, as in a dict.
     """
 
     def __init__(self, text: str, keys: frozenset[str]) -> None:
         self._text = "\n" + text
         self.keys_set = keys
+        self._raw = b""
+        self._index: dict[str, tuple[int, int]] | None = None
+        self._lookups = 0
         self._read: dict[str, tuple[str, ...]] = {}  # each search scans the whole text
+
+    @classmethod
+    def searched(cls, raw: bytes, index: dict[str, tuple[int, int]]) -> "PlainList":
+        """The list of the UTF-8 ``raw``, sorted, with its :func:`sorted_index`."""
+        self = cls.__new__(cls)
+        self._raw, self._index, self._lookups, self._read = raw, index, 0, {}
+        return self
+
+    @functools.cached_property
+    def _text(self) -> str:  # a searched list decodes its text only for a whole-list question
+        return "\n" + self._raw.decode("utf-8")
+
+    @functools.cached_property
+    def keys_set(self) -> frozenset[str]:  # a searched list is plain: one entry a line
+        return frozenset(_ENTRY_KEY.findall(self._text))
+
+    def _searching(self) -> bool:
+        return self._index is not None and "keys_set" not in self.__dict__
+
+    def __contains__(self, word: object) -> bool:
+        if self._searching() and isinstance(word, str):
+            return self._find(word) >= 0
+        return word in self.keys_set
+
+    def hits(self, words) -> frozenset[str]:
+        """The misspellings among ``words``: ``keys_set.intersection(words)``."""
+        if self._searching() and self._lookups < _LOOKUPS_BEFORE_SET:
+            distinct = set(words)
+            self._lookups += len(distinct)
+            return frozenset(w for w in distinct if self._find(w) >= 0)
+        return self.keys_set.intersection(words)
+
+    def _find(self, word: str) -> int:
+        """Where the line of ``word`` starts in the bytes (its line break), or -1: a binary
+        search over the lines of its two-letter bucket, which the index gives as ``(first,
+        end)`` offsets. Misspellings are ASCII, and compare as their bytes do."""
+        bucket = self._index.get(word[:2])
+        if bucket is None or not word.isascii():
+            return -1
+        raw, key = self._raw, word.encode("ascii")
+        lo, hi = bucket
+        while lo < hi:  # lo is always at a line break; hi at one or at the bucket's end
+            start = raw.rfind(b"\n", lo, (lo + hi) // 2 + 1)
+            comma = raw.find(b",", start)
+            found = raw[start + 1:comma]
+            if found == key:
+                return start
+            if found < key:
+                following = raw.find(b"\n", comma, hi)
+                lo = hi if following < 0 else following
+            else:
+                hi = start
+        return -1
 
     @classmethod
     def of(cls, text: str) -> "PlainList | None":
@@ -293,12 +358,19 @@ class PlainList(_KeyedWords):
         found = self._read.get(word)
         if found is not None:
             return found
-        if word not in self.keys_set:
+        if word not in self:
             raise KeyError(word)
-        text = self._text
-        start = text.rfind(f"\n{word},") + len(word) + 2
-        end = text.find("\n", start)
-        found = self._read[word] = tuple((text[start:] if end < 0 else text[start:end]).split(","))
+        if self._searching():
+            raw = self._raw
+            start = self._find(word) + len(word) + 2
+            end = raw.find(b"\n", start)
+            line = (raw[start:] if end < 0 else raw[start:end]).decode("utf-8")
+        else:
+            text = self._text
+            start = text.rfind(f"\n{word},") + len(word) + 2
+            end = text.find("\n", start)
+            line = text[start:] if end < 0 else text[start:end]
+        found = self._read[word] = tuple(line.split(","))
         return found
 
     def items(self):  # one pass, not a search per entry (user lists are merged with this)
@@ -323,6 +395,45 @@ def parse_dictionary(text: str, where: str) -> Mapping[str, tuple[str, ...]]:
                                   f"with a misspelling of ASCII letters, got {line!r}")
         out[wrong] = fixes
     return out
+
+
+def sorted_index(raw: bytes) -> dict[str, tuple[int, int]] | None:
+    """For a UTF-8 list of comment lines (at least one) then plain entries (see
+    :func:`_plain_keys`) in strictly increasing order of misspelling: the first two letters of
+    each misspelling → the offsets, in ``raw``, of the line break before the first line with
+    that start and of the end of the last one. None for any other list: it is read into a set."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    keys = _plain_keys(text)
+    if (not text.startswith("#") or not keys
+            or not all(map(operator.lt, keys, itertools.islice(keys, 1, None)))):
+        return None
+    # In key order, the first line of each bucket is the first line after the previous bucket
+    # that starts with its two letters (the header puts a line break before every entry).
+    firsts, pos = [], 0
+    for prefix in sorted({key[:2] for key in keys}):
+        pos = raw.find(b"\n" + prefix.encode("ascii"), pos)
+        firsts.append((prefix, pos))
+    ends = [pos for _, pos in firsts[1:]] + [len(raw) - raw.endswith(b"\n")]
+    return {prefix: (first, end) for (prefix, first), end in zip(firsts, ends)}
+
+
+@functools.lru_cache(maxsize=2)
+def shipped_dictionary(path: str, mtime: float = 0.0) -> Mapping[str, tuple[str, ...]]:
+    """The list shipped with talklint: searched in its sorted text, through an index kept
+    beside it (:func:`talklint.registry.load_shipped`) as its order is checked only once."""
+    from ..registry import load_shipped
+
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        return load_dictionary(path, mtime)  # which names the file in its error
+    index = load_shipped(Path(path), lambda: sorted_index(raw), code=(__file__,), raw=raw)
+    if index is None:
+        return load_dictionary(path, mtime)
+    return PlainList.searched(raw, index)
 
 
 @functools.lru_cache(maxsize=8)
@@ -429,14 +540,13 @@ class Misspelling(Rule):
 
     def __init__(self, options=None):
         super().__init__(options)
-        self._dictionary: Mapping[str, tuple[str, ...]] | None = None
-        self._keys: frozenset[str] = frozenset()
+        self._dictionary: _Words | None = None
 
-    def dictionary(self, ctx) -> Mapping[str, tuple[str, ...]]:
+    def dictionary(self, ctx) -> "_Words":
         if self._dictionary is not None:
             return self._dictionary
         path = builtin_dictionary_path()
-        shipped = load_dictionary(str(path), path.stat().st_mtime)
+        shipped = shipped_dictionary(str(path), path.stat().st_mtime)
         added: dict[str, tuple[str, ...]] = {}
         root = getattr(getattr(ctx, "config", None), "root", None) or Path.cwd()
         for name in self.options.extend_files:
@@ -446,17 +556,13 @@ class Misspelling(Rule):
         for wrong, right in self.options.extend_words.items():
             added[wrong.lower()] = (right,) if isinstance(right, str) else tuple(right)
         allowed = frozenset(word.lower() for word in self.options.allow)
-        keys = shipped.keys_set if isinstance(shipped, PlainList) else frozenset(shipped)
-        if added or allowed:
-            keys = keys.union(added).difference(allowed)
-        self._dictionary = _Words(shipped, added, keys)
-        self._keys = keys
+        self._dictionary = _Words(shipped, added, allowed)
         return self._dictionary
 
     def check(self, ctx):
         words = self.dictionary(ctx)
         text = ctx.source.text
-        hits = self._keys.intersection(lower_letter_runs(ctx))
+        hits = words.hits(lower_letter_runs(ctx))
         if not hits:
             return
         alternation = "|".join(sorted(hits, key=len, reverse=True))
@@ -489,17 +595,38 @@ class Misspelling(Rule):
 
 class _Words(_KeyedWords):
     """The shipped list with the configured entries added and the allowed words taken out,
-    without copying the shipped list."""
+    without copying the shipped list (nor building its set of keys: see :class:`PlainList`)."""
 
     def __init__(self, shipped: Mapping[str, tuple[str, ...]], added: dict[str, tuple[str, ...]],
-                 keys: frozenset[str]) -> None:
-        self._shipped, self._added, self.keys_set = shipped, added, keys
+                 allowed: frozenset[str]) -> None:
+        self._shipped, self._added, self._allowed = shipped, added, allowed
+
+    @functools.cached_property
+    def keys_set(self) -> frozenset[str]:
+        return _keys_of(self._shipped).union(self._added).difference(self._allowed)
+
+    def __contains__(self, word: object) -> bool:
+        return word not in self._allowed and (word in self._added or word in self._shipped)
+
+    def hits(self, words) -> frozenset[str]:
+        """The misspellings among ``words`` (a page's letter runs): ``keys_set & words``."""
+        shipped = self._shipped
+        if not isinstance(shipped, PlainList):
+            return self.keys_set.intersection(words)
+        if not (self._added or self._allowed):
+            return shipped.hits(words)
+        words = set(words)
+        return (shipped.hits(words) | self._added.keys() & words) - self._allowed
 
     def __getitem__(self, word: str) -> tuple[str, ...]:
-        if word not in self.keys_set:
+        if word not in self:
             raise KeyError(word)
         found = self._added.get(word)
         return found if found is not None else self._shipped[word]
+
+
+def _keys_of(words: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
+    return words.keys_set if isinstance(words, _KeyedWords) else frozenset(words)
 
 
 _OPENERS = " \t*_\"'“‘([>#-+`"
@@ -611,7 +738,7 @@ these those their our your my his her we you they i if than then when which who
 # The first word is possessive (`++`, Python 3.11+): a shorter part of it is followed by a
 # letter, never by a gap, so giving letters back could not match; not trying saves 40%.
 _POSSESSIVE = "++" if sys.version_info >= (3, 11) else "+"
-_REPEAT = re.compile(
+_REPEAT = LazyPattern(
     rf"(?<![\w'’-])([A-Za-z]{_POSSESSIVE})"
     r"([\u200b\u2060\ufeff]*(?:[ \t]+|[ \t]*(?:\r\n|\r|\n)[ \t>]*))"
     r"(\1)(?![\w'’-])", re.IGNORECASE)
