@@ -8,6 +8,7 @@ endings), on hand-made edge cases and on random text.
 
 from __future__ import annotations
 
+import gc
 import pathlib
 import re
 
@@ -305,3 +306,76 @@ def test_list_break_patterns_are_mistunes() -> None:
         assert (pattern.pattern, pattern.flags) == (expected.pattern, expected.flags)
         mine = cached(other, width)  # another parser: built by mistune each time
         assert (mine.pattern, mine.flags) == (build(other, width).pattern, build(other, width).flags)
+
+
+# -- block starts ------------------------------------------------------------------------------
+
+def line_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def test_lines_that_start_no_block_match_no_rule() -> None:
+    sc = document._BLOCK.compile_sc()
+    firsts = [chr(c) for c in range(0x3000) if not 0xD800 <= c <= 0xDFFF] + ["\u3000", "\ufeff", "\U0001F600"]
+    skipped = 0
+    for c in firsts:
+        for line in (c + "x\n", c + "\n", c + c + c + "\n", c + "x | y\n", c + " a|b\n", c, c + "1. x\n"):
+            text = "p\n" + line + "---|---\n"
+            pos = 2
+            nl = text.find("\n", pos)
+            end = len(text) if nl < 0 else nl + 1
+            if document._starts_no_block(text, pos, end):
+                skipped += 1
+                assert sc.match(text, pos) is None, repr(line)
+    assert skipped > 1000  # letters, for one
+
+
+def test_lines_that_start_no_block_match_no_rule_on_every_page() -> None:
+    sc = document._BLOCK.compile_sc()
+    for path in PAGES:
+        text = Source.from_bytes(str(path), path.read_bytes()).text.replace("\r", "\n")
+        starts = line_starts(text)
+        for pos, end in zip(starts, starts[1:] + [len(text)]):
+            if pos < len(text) and document._starts_no_block(text, pos, end):
+                assert sc.match(text, pos) is None, (path, text[pos:end])
+
+
+# -- memory ----------------------------------------------------------------------------------------
+
+def test_parse_leaves_no_reference_cycles() -> None:
+    # The nested parser states point at their parents; left linked they would wait for the
+    # cycle collector, which the engine pauses while it lints a file.
+    texts = NESTED + EDGE_CASES + [PAGES[0].read_text(encoding="utf-8", errors="replace")]
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for text in texts:
+            parse(Source.from_text("t.md", text))
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def test_engine_pauses_the_collector_for_each_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    from talklint import engine
+
+    linter = engine.Linter()
+    seen = []
+
+    def watching_parse(source: Source) -> Document:
+        seen.append(gc.isenabled())
+        return parse(source)
+
+    monkeypatch.setattr(engine, "parse", watching_parse)
+    enabled = gc.isenabled()
+    try:
+        gc.enable()
+        linter.lint_source(Source.from_text("t.md", "# T\n\ntext\n"))
+        assert seen == [False] and gc.isenabled()  # paused for the file, then back on
+        gc.disable()
+        linter.lint_source(Source.from_text("t.md", "# T\n"))
+        assert seen == [False, False] and not gc.isenabled()  # a caller's choice is kept
+    finally:
+        (gc.enable if enabled else gc.disable)()

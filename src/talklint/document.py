@@ -275,9 +275,11 @@ class Document:
 # libyaml's safe loader when PyYAML was built with it (about 13x faster, same marks: character
 # offsets, CRLF counted as two); the pure-Python SafeLoader otherwise. Never an unsafe loader.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A closing line after a LF (where every line but the first starts): the leading "\n" lets the
+# search skip to each line break instead of trying every position.
 _CLOSERS = {
-    "yaml": re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M),
-    "toml": re.compile(r"^\+\+\+[ \t]*$", re.M),
+    "yaml": re.compile(r"\n(?:---|\.\.\.)[ \t]*$", re.M),
+    "toml": re.compile(r"\n\+\+\+[ \t]*$", re.M),
 }
 _TOML_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -296,8 +298,8 @@ def _find_front_matter(source: Source) -> tuple[str | None, int]:
         return None, -1
     starts, ends = source.line_starts, source.line_ends
     if "\r" not in text and len(starts) > 1:  # LF only: "$" ends exactly the lines Source counts
-        m = _CLOSERS[kind].search(text, starts[1])
-        return kind, (bisect.bisect_right(starts, m.start()) - 1 if m else -1)
+        m = _CLOSERS[kind].search(text, starts[1] - 1)
+        return kind, (bisect.bisect_right(starts, m.start() + 1) - 1 if m else -1)
     for i in range(1, len(starts)):
         line = text[starts[i]:ends[i]].rstrip(" \t")
         if line in closers:
@@ -416,16 +418,21 @@ def _simple_data(constructor: _Constructor, node: Any, seen: set[int]) -> Any:
 # wildcard implicit resolvers (as in the safe loaders) the answer depends on the node alone.
 _FAST_YAML = not _YAML_LOADER.yaml_path_resolvers and None not in _YAML_LOADER.yaml_implicit_resolvers
 _IMPLICIT_TAGS = _YAML_LOADER.yaml_implicit_resolvers
+_DEFAULT_SCALAR_TAG = _YAML_LOADER.DEFAULT_SCALAR_TAG
 
 
-def _resolve_tag(kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-    """What Resolver.resolve answers when it has no path resolvers, without its list building."""
-    if kind is yaml.ScalarNode:
+def _resolve_tag(kind: type, value: Any, implicit: tuple[bool, bool],
+                 _resolvers=_IMPLICIT_TAGS.get, _scalar=yaml.ScalarNode) -> str:
+    """What Resolver.resolve answers when it has no path resolvers, without its list building.
+    Called for every node: the names it uses are bound once, as defaults."""
+    if kind is _scalar:
         if implicit[0]:
-            for tag, regexp in _IMPLICIT_TAGS.get(value[:1], ()):
-                if regexp.match(value):
-                    return tag
-        return _YAML_LOADER.DEFAULT_SCALAR_TAG
+            resolvers = _resolvers(value[:1])
+            if resolvers:
+                for tag, regexp in resolvers:
+                    if regexp.match(value):
+                        return tag
+        return _DEFAULT_SCALAR_TAG
     if kind is yaml.SequenceNode:
         return _YAML_LOADER.DEFAULT_SEQUENCE_TAG
     return _YAML_LOADER.DEFAULT_MAPPING_TAG
@@ -508,7 +515,11 @@ def _parse_yaml(fm: FrontMatter) -> None:
                 value = _Constructor().construct_object(value_node, deep=True)
         except Exception:
             value = None
-        ks, ke = _yaml_extent(key_node, body)
+        if type(key_node) is yaml.ScalarNode and key_node.style not in _BLOCK_SCALAR:
+            ks = key_node.start_mark.index  # what _yaml_extent gives, as for the value below
+            ke = max(ks, key_node.end_mark.index)
+        else:
+            ks, ke = _yaml_extent(key_node, body)
         if type(value_node) is yaml.ScalarNode and value_node.style not in _BLOCK_SCALAR:
             vs = value_node.start_mark.index  # what _yaml_extent gives, without the call
             ve = max(vs, value_node.end_mark.index)
@@ -855,7 +866,8 @@ class _BlockParser(BlockParser):
         rule set, position by position. Every block rule is anchored at a line start, so that
         search ends at the first later line start a rule matches: the same place this walk
         stops. A line blank only to ``str.strip`` (such as a no-break space) ends the walk
-        early; mistune then searches from it and adds the rest to the same paragraph.
+        early; mistune then searches from it and adds the rest to the same paragraph. Lines
+        that no rule can start (see _starts_no_block) are not matched at all.
         """
         if not _FAST_BLOCK:
             return super()._parse_plain_paragraph(state, sc)
@@ -863,10 +875,10 @@ class _BlockParser(BlockParser):
         pos = cursor = state.cursor
         end = state.cursor_max
         while pos < end:
-            if pos > cursor and sc.match(src, pos):
-                break
             nl = src.find("\n", pos)
             line_end = len(src) if nl < 0 else nl + 1
+            if pos > cursor and not _starts_no_block(src, pos, line_end) and sc.match(src, pos):
+                break
             if src[pos:line_end].isspace():  # not .strip(), without the copy (never empty here)
                 break
             pos = line_end
@@ -909,6 +921,16 @@ class _BlockParser(BlockParser):
                         attrs["title"] = title
             state.append_token({"type": "link_definition", "attrs": attrs})
         return end
+
+
+def _starts_no_block(src: str, pos: int, line_end: int) -> bool:
+    """Whether no block rule of _ANCHORED_BLOCK_RULES can match the line src[pos:line_end].
+
+    Each needs the line to start with whitespace, a digit or punctuation, except a table row
+    without a leading ``|`` (``nptable``), which needs a ``|`` in the line.
+    """
+    c = src[pos]
+    return not (c.isspace() or c.isdigit() or c in _PUNCT) and src.find("|", pos, line_end) < 0
 
 
 def _skip_link_start_whitespace(src: str, pos: int) -> int:
@@ -1436,12 +1458,20 @@ def _inline_block(
         off = found
     if text_span:
         parent.attrs["text_span"] = ctx.span(state, off, off + len(S))
+    # Most text: file offsets are offsets in S plus a constant, none past the end of the file
+    # (what _InlineWalker.span gives), and the nodes are made without a walker.
+    shift = ctx.shift_over(state, off, off + len(S)) if _FAST_SPANS else None
+    if shift is not None and off + len(S) + shift <= ctx.n:
+        if plain:
+            return _shifted_plain_nodes(S, off + shift)
+        tokens = _simple_inline(S) if _FAST_INLINE else None
+        if tokens is not None:
+            return _simple_nodes(tokens, off + shift)
+    else:
+        tokens = _simple_inline(S) if _FAST_INLINE and not plain else None
     walker = _InlineWalker(ctx, state, off, S)
     if plain:
         return _plain_nodes(walker, S)
-    tokens = _simple_inline(S) if _FAST_INLINE else None
-    if tokens is not None and walker.shift is not None:
-        return _simple_nodes(tokens, walker.off + walker.shift, ctx.n)
     if tokens is None:
         tokens = _INLINE(S, state.env)
     try:
@@ -1625,29 +1655,29 @@ def _plain_run(S: str, a: int, b: int, out: list[dict]) -> bool:
     return True
 
 
-def _simple_nodes(tokens: list[dict], shift: int, n: int) -> list[Node]:
+def _simple_nodes(tokens: list[dict], shift: int) -> list[Node]:
     """The nodes _InlineWalker makes of _simple_inline's tokens where its spans are offsets
-    plus ``shift`` (capped at ``n``), from the positions the tokens carry."""
+    plus ``shift`` (none past the end of the file), from the positions the tokens carry."""
     out = []
     for t in tokens:
         a, b = t["_at"]
-        span = Span(min(a + shift, n), min(b + shift, n))
+        span = Span(a + shift, b + shift)
         ty = t["type"]
         if ty == "text" or ty == "codespan":
             out.append(Node(ty, span, raw=t["raw"]))
         elif ty == "softbreak" or ty == "linebreak":
             out.append(Node(ty, span))
         elif ty == "emphasis" or ty == "strong":
-            out.append(Node(ty, span, {}, _simple_nodes(t["children"], shift, n)))
+            out.append(Node(ty, span, {}, _simple_nodes(t["children"], shift)))
         else:  # link or image, as _InlineWalker.link makes them
             attrs = dict(t["attrs"])
-            children = _simple_nodes(t["children"], shift, n)
+            children = _simple_nodes(t["children"], shift)
             style = t["_style"]
             if style == "inline":
                 ta, tb = t["_text"]
-                attrs["text_span"] = Span(min(ta + shift, n), min(tb + shift, n))
+                attrs["text_span"] = Span(ta + shift, tb + shift)
                 da, db = t["_dest"]
-                attrs.update(style=style, url_span=Span(min(da + shift, n), min(db + shift, n)))
+                attrs.update(style=style, url_span=Span(da + shift, db + shift))
             else:  # autolink or bare URL: the link's text is its address
                 inner = children[0].span
                 attrs.update(style=style, text_span=inner, url_span=inner)
@@ -1660,18 +1690,21 @@ def _simple_nodes(tokens: list[dict], shift: int, n: int) -> list[Node]:
 def _plain_nodes(walker: "_InlineWalker", S: str) -> list[Node]:
     """The nodes the walker would make of _plain_inline's tokens, without running mistune."""
     shift = walker.shift
-    if shift is not None:  # most text: file offsets are these plus a constant (what span gives)
-        shift += walker.off
-        n = walker.ctx.n
-        if "\n" not in S:  # one line: one text node
-            return [Node("text", Span(min(shift, n), min(len(S) + shift, n)), raw=S)]
-        return [
-            Node(ty, Span(min(a + shift, n), min(b + shift, n)), raw=S[a:b]) if ty == "text"
-            else Node(ty, Span(min(a + shift, n), min(b + shift, n)))
-            for ty, a, b in _plain_inline(S)
-        ]
+    if shift is not None and walker.off + len(S) + shift <= walker.ctx.n:
+        return _shifted_plain_nodes(S, walker.off + shift)
     return [
         Node(ty, walker.span(a, b), raw=S[a:b]) if ty == "text" else Node(ty, walker.span(a, b))
+        for ty, a, b in _plain_inline(S)
+    ]
+
+
+def _shifted_plain_nodes(S: str, shift: int) -> list[Node]:
+    """_plain_nodes where the walker's spans are offsets in S plus ``shift``, none past the end
+    of the file."""
+    if "\n" not in S:  # one line: one text node
+        return [Node("text", Span(shift, len(S) + shift), raw=S)]
+    return [
+        Node(ty, Span(a + shift, b + shift), raw=S[a:b]) if ty == "text" else Node(ty, Span(a + shift, b + shift))
         for ty, a, b in _plain_inline(S)
     ]
 
@@ -1947,6 +1980,16 @@ def parse(source: Source) -> Document:
                         parse_error=f"{type(exc).__name__}: {exc}")
 
 
+def _release(root: _State) -> None:
+    """Forget the nested states. Each points back at its parent, so the state tree, and every
+    token it holds, would otherwise wait for the cycle collector instead of going at once."""
+    stack = [root]
+    while stack:
+        state = stack.pop()
+        stack.extend(child for _, child in state.spawned.values())
+        state.spawned.clear()
+
+
 def _parse_body(source: Source, front: FrontMatter | None, unclosed: Span | None) -> Document:
     text = source.text
     body_norm = body_orig = 0
@@ -1970,6 +2013,7 @@ def _parse_body(source: Source, front: FrontMatter | None, unclosed: Span | None
     root.process(norm)
     _BLOCK.parse(root)
     children = _blocks(ctx, root, root.tokens)
+    _release(root)
     code: list[Span] = [front.span] if front is not None else []
     html: list[Span] = []
     order: list[Node] = []
