@@ -323,22 +323,36 @@ class KindSet:
                 return None if name == NO_KIND else Choice(self.kinds[name], f"path glob `{glob}`")
         if not isinstance(data, dict):
             return None
-        keys = {_key(k): k for k in data if isinstance(k, str)}
+        keys = {k.casefold(): k for k in data if isinstance(k, str)}  # _key, without a call per key
         for kind_key in self.kind_keys:
             value = data[keys[kind_key]] if kind_key in keys else None
             if isinstance(value, str) and _key(value.strip()) in self.by_name:
                 return Choice(self.by_name[_key(value.strip())], f"`{keys[kind_key]}: {value.strip()}`")
         return self._detect(keys) if self.detection else None
 
+    def _signal_index(self) -> dict[str, list[tuple[int, str]]]:
+        """Signal key → (position of a kind, its field) for every kind that has the signal: a
+        page's keys are looked up once, not once per kind."""
+        index = self.__dict__.get("_signals")
+        if index is None:
+            index = {}
+            for i, kind in enumerate(self.kinds.values()):
+                for key, name in kind.signals.items():
+                    index.setdefault(key, []).append((i, name))
+            self._signals = index
+        return index
+
     def _detect(self, keys: dict[str, str]) -> Choice | None:
+        index = self._signal_index()
+        found: dict[int, dict[str, str]] = {}  # position of a kind → its fields, as for each kind
+        for k, written in keys.items():
+            for i, name in index.get(k, ()):
+                found.setdefault(i, {}).setdefault(name, written)
         scores = []
-        for kind in self.kinds.values():
+        for i, kind in enumerate(self.kinds.values()):
             if not kind.signals:
                 continue
-            fields: dict[str, str] = {}
-            for k, written in keys.items():
-                if k in kind.signals:
-                    fields.setdefault(kind.signals[k], written)
+            fields = found.get(i, {})
             if len(fields) >= kind.detect_min:
                 scores.append((len(fields), kind, sorted(fields.values())))
         if not scores:

@@ -162,6 +162,9 @@ class RunCache:
         self.listings: dict[str, Listing | None] = {}
         self.roots: dict[str, tuple[str, bool]] = {}
         self.anchors: dict[tuple[str, str], object] = {}
+        # Real paths of the folders pages lie in and of the config root: thousands of pages
+        # share a few, and each ``realpath`` looks at every folder above.
+        self.reals: dict[str, str] = {}
 
     def listing(self, folder: str) -> Listing | None:
         if folder not in self.listings:
@@ -262,9 +265,14 @@ class Site:
     cache: RunCache
 
 
-def _realdir(path: str) -> str:
+def _realdir(path: str, cache: RunCache | None = None) -> str:
     absolute = os.path.abspath(path)
-    real = os.path.realpath(absolute)
+    if cache is None:
+        real = os.path.realpath(absolute)
+    else:
+        real = cache.reals.get(absolute)
+        if real is None:
+            real = cache.reals[absolute] = os.path.realpath(absolute)
     probes.record("realpath", absolute, real)  # a symlink may come to point elsewhere
     return real
 
@@ -291,7 +299,7 @@ def project_root(config: object, page_dir: str, cache: RunCache) -> tuple[str, b
     """(root, known): see the module documentation."""
     config_path = getattr(config, "path", None)
     if config_path is not None:
-        root = _realdir(os.fspath(config.root))  # type: ignore[attr-defined]
+        root = _realdir(os.fspath(config.root), cache)  # type: ignore[attr-defined]
         if inside(page_dir, root):
             return root, True
     if page_dir not in cache.roots:
@@ -361,11 +369,11 @@ def _bytes_now(key: tuple[str, int]) -> str | None:
     return _digest(_read_small(*key))
 
 
-def page_folder(path: str) -> str | None:
+def page_folder(path: str, cache: RunCache | None = None) -> str | None:
     """The real folder of a checked page, or None for text read from stdin without a name."""
     if not path or path == "-":
         return None
-    return _realdir(os.path.dirname(os.path.abspath(path)) or ".")
+    return _realdir(os.path.dirname(os.path.abspath(path)) or ".", cache)
 
 
 def site_for(ctx) -> tuple[Site, str] | None:
@@ -373,18 +381,18 @@ def site_for(ctx) -> tuple[Site, str] | None:
     cached = ctx.shared.get("paths.site")
     if cached is not None:
         return cached
-    folder = page_folder(ctx.path)
-    if folder is None:
-        return None
     config = ctx.config
     cache = run_cache(config)
+    folder = page_folder(ctx.path, cache)
+    if folder is None:
+        return None
     root, known = project_root(config, folder, cache)
     settings = getattr(config, "settings", None)
     configured = list(getattr(settings, "static_roots", []) or [])
-    base = _realdir(os.fspath(getattr(config, "root", os.getcwd())))
+    base = _realdir(os.fspath(getattr(config, "root", os.getcwd())), cache)
     statics = []
     for entry in configured:
-        real = _realdir(os.path.join(base, entry))
+        real = _realdir(os.path.join(base, entry), cache)
         if _isdir(real):
             statics.append(real)
     generator = getattr(settings, "site_generator", "github") or "github"

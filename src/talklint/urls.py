@@ -124,13 +124,23 @@ def _yaml_scalars(node: Any, path: tuple[str, ...], depth: int = 0,
         out = []
     if depth > 50:
         return out
+    # Most values are scalars: taken here, not by a call each (as the call would take them:
+    # one level deeper, under a key).
+    inline = depth < 50
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
-                _yaml_scalars(value_node, (*path, str(key_node.value)), depth + 1, out)
+                if inline and isinstance(value_node, yaml.ScalarNode):
+                    out.append(((*path, str(key_node.value)), value_node))
+                else:
+                    _yaml_scalars(value_node, (*path, str(key_node.value)), depth + 1, out)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _yaml_scalars(item, path, depth + 1, out)
+            if inline and isinstance(item, yaml.ScalarNode):
+                if path:
+                    out.append((path, item))
+            else:
+                _yaml_scalars(item, path, depth + 1, out)
     elif isinstance(node, yaml.ScalarNode) and path:
         out.append((path, node))
     return out
@@ -174,7 +184,8 @@ def is_url_key(key: str) -> bool:
 
 
 def looks_like_url(value: str) -> bool:
-    return value[:8].lower().startswith(("http://", "https://"))
+    # Only "h" and "H" lower-case to a text starting with "h": other values need no copy.
+    return value[:1] in "hH" and value[:8].lower().startswith(("http://", "https://"))
 
 
 # -- URLs ---------------------------------------------------------------------------------------

@@ -527,13 +527,17 @@ def _date_matches(text: str, start: int, end: int) -> Iterator[re.Match]:
     word start shortly before it where a date begins that reaches past the anchor."""
     anchors = sorted({m.start() for rx in _ANCHORS for m in rx.finditer(text, start, end)})
     done = start
+    # Anchors close together ("1.2.3", "2024-09-25 10:00") look back over the same words: a
+    # date is tried once per word start, as a match depends only on where it starts.
+    tried: dict[int, re.Match | None] = {}
     for anchor in anchors:
         if anchor < done:
             continue
         line_start = text.rfind("\n", 0, anchor) + 1
         lo = max(start, line_start, anchor - _LOOKBACK, done)
         for w in _TOKEN_START.finditer(text, lo, anchor + 1):
-            m = _DATE.match(text, w.start(), end)
+            at = w.start()
+            m = tried[at] if at in tried else tried.setdefault(at, _DATE.match(text, at, end))
             if m is not None and m.end() > anchor:
                 done = m.end()
                 yield m

@@ -104,11 +104,21 @@ def _toml_values(ctx: Context, key: str) -> Iterator[Value]:
 
 # -- where a file lies: kinds, slugs and sites (parent side) --------------------------------------
 
-def folders_of(path: str) -> tuple[PurePath, ...]:
+def folders_of(path: str, cwd: str | None = None) -> tuple[PurePath, ...]:
     """The folders that hold ``path``, nearest first; absolute, so that a run naming some paths
-    relatively and others absolutely still sees one site."""
-    folder = os.path.dirname(os.path.abspath(path))
-    return _folder_and_parents(folder)
+    relatively and others absolutely still sees one site. ``cwd`` is the current folder, for a
+    caller that looks it up once for many paths."""
+    folder, name = os.path.split(path)
+    if name in ("", ".", ".."):  # not a file name: the folder is not simply what precedes it
+        return _folder_and_parents(os.path.dirname(os.path.abspath(path)))
+    return _absolute_folder(cwd or os.getcwd(), folder)
+
+
+@functools.lru_cache(maxsize=4096)
+def _absolute_folder(cwd: str, folder: str) -> tuple[PurePath, ...]:
+    # For `folder/name` with a plain name, ``dirname(abspath(path))`` is ``abspath(folder)``:
+    # worked out once per folder, not once per page (``abspath`` asks the system for the cwd).
+    return _folder_and_parents(os.path.normpath(os.path.join(cwd, folder)))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -119,10 +129,16 @@ def _folder_and_parents(folder: str) -> tuple[PurePath, ...]:
     return (here, *here.parents)
 
 
-def folder_root(path: str, folders: list[str]) -> PurePath | None:
+def folder_root(path: str, folders: list[str], cwd: str | None = None) -> PurePath | None:
     """The folder holding the nearest ancestor named in ``folders`` (the site's content root),
     or None when the file is in none of them."""
-    for parent in folders_of(path):
+    return _root_among(folders_of(path, cwd), tuple(folders))
+
+
+@functools.lru_cache(maxsize=4096)
+def _root_among(parents: tuple[PurePath, ...], folders: tuple[str, ...]) -> PurePath | None:
+    # Pages of one folder share their parents' tuple: the names are compared once per folder.
+    for parent in parents:
         if parent.name in folders:
             return parent.parent
     return None
@@ -130,8 +146,16 @@ def folder_root(path: str, folders: list[str]) -> PurePath | None:
 
 def file_slug(path: str) -> str:
     folder, name = os.path.split(path)
-    stem = PurePath(name).stem  # a name alone: PurePath's parsing of the whole path was slow
+    stem = _stem(name)
     return PurePath(folder).name if stem in BUNDLE_STEMS else stem
+
+
+def _stem(name: str) -> str:
+    """``PurePath(name).stem`` of a name without ``/``, without building a path per page."""
+    if name in ("", ".") or name.endswith("."):  # where pathlib's rules differ between versions
+        return PurePath(name).stem
+    dot = name.rfind(".")
+    return name[:dot] if dot > 0 else name
 
 
 def slug_of_value(value: str) -> str:
@@ -140,6 +164,7 @@ def slug_of_value(value: str) -> str:
     return parts[-1] if parts else value.strip()
 
 
+@functools.lru_cache(maxsize=16384)  # a site names each speaker on many pages
 def fold(text: str) -> str:
     """A name or slug as compared: no accents, no case, letters and digits between single spaces."""
     text = text.translate(_LETTERS)
@@ -166,8 +191,9 @@ def targets(pages: list[Collected], folders: list[str], id_keys: list[str],
             name_keys: list[str] = ()) -> list[Target]:
     """The pages in one of ``folders``, with the slugs they can be linked by."""
     out = []
+    cwd, folders = os.getcwd(), tuple(folders)
     for page in pages:
-        root = folder_root(page.path, folders)
+        root = folder_root(page.path, folders, cwd)
         if root is None:
             continue
         slugs = {file_slug(page.path)}
@@ -188,8 +214,13 @@ def link_findings(rule: ProjectRule, pages: list[Collected], found: list[Target]
     sites: dict[tuple, tuple[set[str], set[str]]] = {}  # the same few sets for every page of a site
     # A missing slug is usually named by many pages of a site: look for a close match once.
     messages: dict[tuple, str] = {}
+    cwd = os.getcwd()
+    held: dict[tuple, tuple] = {}  # a folder's parents → those that hold targets
     for page in pages:
-        roots = tuple(f for f in folders_of(page.path) if f in by_root)
+        parents = folders_of(page.path, cwd)
+        roots = held.get(parents)
+        if roots is None:
+            roots = held[parents] = tuple(f for f in parents if f in by_root)
         if page.path in own or not roots:
             continue
         if roots not in sites:
@@ -329,7 +360,8 @@ class MissingTalkPage(ProjectRule):
         talks = targets(pages, o.talk_folders, o.id_keys)
         own = {t.path for t in talks}
         # Only speaker pages link to talks here: a talk's own `talk_id` is its slug, not a link.
-        speakers = [p for p in pages if p.path not in own and folder_root(p.path, o.speaker_folders)]
+        cwd, folders = os.getcwd(), tuple(o.speaker_folders)
+        speakers = [p for p in pages if p.path not in own and folder_root(p.path, folders, cwd)]
         return link_findings(self, speakers, talks, o.reference_keys, "talk page")
 
 
