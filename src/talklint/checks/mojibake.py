@@ -93,6 +93,14 @@ class Mojibake(Rule):
     (a line can mix damaged and correct text), with the most likely original and how the
     text was damaged. Code is checked too.
 
+    UTF-8 read through a Chinese double-byte code page (GBK, GB18030, Big5) is found too:
+    `寮€鏀炬簮` for 开放源, `W眉rzburg` for Würzburg, with bytes lost (`鈥�`, or dropped by a
+    decoder that ignores errors, where Big5 leaves chains of characters in a shape real text
+    does not take). What GBK or Big5 leaves of a symbol or emoji between ASCII text (`漏 2025`
+    for `© 2025`, `鈿 Video` for `⚽ Video`) is reported only where that symbol would stand
+    (before a number, at the start or end of a line, inside a Latin word) and only on a line
+    with no other Chinese; its message says that a lone Chinese character can also be real.
+
     A span is reported only when the repair makes the text look clearly better (ftfy's
     mojibake heuristic, C1 controls, U+FFFD, words that mix scripts or hold stray symbols),
     so correct text in any language is left alone.
@@ -145,8 +153,10 @@ class Mojibake(Rule):
     lost byte when the rest of the text lost its bytes to `?`, and it is never repaired as
     a real question mark (that reading is only listed). A symbol that lost a byte and now
     reads as `â` and a closing quote or a dash (`â”` for ❔, `â—` for ❗) looks like the
-    end of a correct word (Turkish `hâlâ”`) and is not reported. GBK/Big5 damage is the
-    CJK detector's.
+    end of a correct word (Turkish `hâlâ”`) and is not reported. An everyday Chinese
+    character alone on a line (`- 本 Book`, `## 中 China`) is never read as what Big5 or GBK
+    left of an emoji, though it can be (🤣 through Big5 leaves 不). Big5 with dropped bytes
+    can leave one or two characters, or nothing but ASCII: those are not found.
     """
 
     code = "TL102"
