@@ -30,7 +30,6 @@ import json
 import os
 import pickle
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, is_dataclass
 from enum import Enum
@@ -38,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import probes
+from .atomic import write_atomically
 
 if TYPE_CHECKING:
     from .engine import FileResult, Linter
@@ -156,14 +156,7 @@ class ContentCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             _mark_as_cache(self.folder)
             data = _dump(self.key, self.entries)
-            fd, tmp = tempfile.mkstemp(prefix=".files-", suffix=".tmp", dir=self.folder)
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(data)
-                os.replace(tmp, self.path)
-            except BaseException:
-                _unlink(Path(tmp))
-                raise
+            write_atomically(self.path, data, prefix=".files-")
         except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
             return f"cache {self.path} not written: {getattr(exc, 'strerror', None) or exc}"
         self.dirty = False
@@ -438,13 +431,6 @@ def _remove_stale_keys(folder: Path, current: Path, now: float) -> None:
                 other.unlink()
         except OSError:
             continue
-
-
-def _unlink(path: Path) -> None:
-    try:
-        path.unlink()
-    except OSError:
-        pass
 
 
 def cache_folder(config, explicit: str | None) -> Path:

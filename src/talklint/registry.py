@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -175,21 +174,15 @@ def _read_kept(kept: Path, key: str) -> tuple | None:
 
 def _write_kept(kept: Path, key: str, value, path: Path, raw: bytes) -> None:
     import pickle
-    import tempfile
+
+    from .atomic import write_atomically
 
     try:
         if path.read_bytes() != raw:  # changed while it was validated: keep nothing
             return
         kept.parent.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=kept.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.chmod(tmp, (path.stat().st_mode & 0o777) | 0o200)  # as Python's .pyc files
-            os.replace(tmp, kept)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        data = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomically(kept, data, mode=(path.stat().st_mode & 0o777) | 0o200)  # as Python's .pyc files
     except Exception:  # a read-only installation: validate every run (a cache is never worth a crash)
         return
 

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import probes
+from .atomic import write_atomically
 from .cache import RACY_NS, DataUnpickler, content_digest, file_stamp, folder_for, own_code_stamp
 
 FORMAT = 1
@@ -186,14 +187,7 @@ class Recorder:
         try:
             data = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL) + report
             folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".run-", suffix=".tmp", dir=folder)
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(data)
-                os.replace(tmp, record_path(folder, self.key))
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            write_atomically(record_path(folder, self.key), data, prefix=".run-")
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             return  # a record is an optimisation: a run never fails for it
 

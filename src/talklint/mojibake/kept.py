@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -86,20 +85,12 @@ def _read(path: Path, key: bytes) -> dict | None:
 
 
 def _write(path: Path, key: bytes, tables: dict) -> None:
-    import tempfile
+    from ..atomic import write_atomically
 
     try:
         payload = marshal.dumps(tables)
         digest = hashlib.blake2b(payload, digest_size=_DIGEST).digest()
         path.parent.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(_MAGIC + key + digest + payload)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_atomically(path, _MAGIC + key + digest + payload, mode=0o644)
     except Exception:  # a read-only installation: build every run (a cache is never worth a crash)
         return

@@ -11,11 +11,11 @@ connection or a server error, which say nothing about tomorrow. An entry is fres
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
+
+from ..atomic import write_atomically
 
 if TYPE_CHECKING:
     from .http import Outcome
@@ -58,10 +58,8 @@ class LinkCache:
         keep = {u: e for u, e in self.entries.items() if now - e.get("checked", 0) <= self.ttl}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".links-", suffix=".json", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump({"version": VERSION, "entries": keep}, out, ensure_ascii=False, sort_keys=True)
-            os.replace(tmp, self.path)
+            data = json.dumps({"version": VERSION, "entries": keep}, ensure_ascii=False, sort_keys=True)
+            write_atomically(self.path, data.encode("utf-8"), prefix=".links-")
         except OSError as exc:
             return f"link cache {self.path} not written: {exc.strerror or exc}"
         self.dirty = False
