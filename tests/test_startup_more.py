@@ -8,9 +8,7 @@ from __future__ import annotations
 import datetime
 import json
 import random
-import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -27,12 +25,7 @@ from talklint.rule import construct_defaults, default_options
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def run_python(code: str, cwd: Path | None = None) -> str:
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+from test_startup import run_python  # noqa: E402  (tests/ is on sys.path: pytest's rootdir mode)
 
 
 @pytest.fixture
